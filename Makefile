@@ -1,0 +1,52 @@
+# Two commands matter (README's Quick start): `make demo` and `make test`.
+# Everything is installed into .venv at the repository root; system packages and the
+# Kubernetes control-plane binaries are prepared by scripts/ and cached between runs.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test venv system-deps k8s lint types imports unit e2e bench clean
+
+$(STAMP): pyproject.toml scripts/install-python-deps.sh
+	PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/install-python-deps.sh
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## The main job: the local demo against the embedded venue simulators.
+demo: $(STAMP)
+	$(BIN)/touchline demo
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+k8s: $(STAMP)
+	bash scripts/k8s/prepare.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/pytest -m "not e2e" -q
+
+e2e: $(STAMP) k8s
+	$(BIN)/pytest -m e2e -q
+
+## Install everything and run the whole suite: lint, types, import contracts, all test tiers.
+test: $(STAMP) system-deps k8s lint types imports
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/hot_path.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

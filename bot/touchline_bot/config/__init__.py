@@ -1,0 +1,1 @@
+"""Configuration: the seed's YAML validated once into frozen typed objects."""

@@ -1,0 +1,1 @@
+"""Touchline operator: turns SoccerMarket resources into per-market bots (kopf)."""
