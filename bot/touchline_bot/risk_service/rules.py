@@ -91,9 +91,7 @@ def committed(ledger: Ledger, market_id: str, now_ms: int) -> units.Money:
 
 def account_pnl(ledger: Ledger) -> units.Money:
     """Realized plus unrealized PnL (marked at fair) over every bot's latest report."""
-    return units.Money(
-        sum(r.realized_pnl + r.unrealized_pnl for r in ledger.reports.values())
-    )
+    return units.Money(sum(r.realized_pnl + r.unrealized_pnl for r in ledger.reports.values()))
 
 
 def account_exposure(ledger: Ledger) -> units.Money:
@@ -117,9 +115,7 @@ def _fair_target(ledger: Ledger, market_id: str, now_ms: int, limits: AccountLim
     return ledger.reports[market_id].exposure + share
 
 
-def apply_report(
-    ledger: Ledger, report: BotReport, limits: AccountLimits
-) -> tuple[Ledger, Lease]:
+def apply_report(ledger: Ledger, report: BotReport, limits: AccountLimits) -> tuple[Ledger, Lease]:
     """Record a report, update the high-water mark and halt, and grant the bot its lease."""
     reports = {**ledger.reports, report.market_id: report}
     ledger = dataclasses.replace(ledger, reports=reports)

@@ -1,0 +1,61 @@
+"""Start the risk service in-process on loopback (demo, scenarios, tests) or as a process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry
+
+from touchline_bot.risk_service import auth, rules, server, service, store
+from touchline_bot.risk_service import metrics as risk_metrics
+
+
+@dataclass
+class RunningRiskService:
+    """A started service: its URL, its state and how to stop it."""
+
+    base_url: str
+    service: service.RiskService
+    auth: auth.SharedSecretAuth
+    registry: CollectorRegistry
+    _runner: web.AppRunner
+
+    async def stop(self) -> None:
+        """Stop serving and the background tasks."""
+        await self._runner.cleanup()
+
+
+async def start_risk_service(
+    *,
+    limits: rules.AccountLimits,
+    state_path: Path,
+    secret: str,
+    now_ms: Callable[[], int],
+    host: str = "127.0.0.1",
+    port: int = 0,
+    options: service.ServiceOptions = service.ServiceOptions(),
+    cancel_all: service.CancelAllFn | None = None,
+    positions: service.PositionsFn | None = None,
+    loops: server.LoopOptions = server.LoopOptions(),
+) -> RunningRiskService:
+    """Start the service; ``port=0`` picks a free port."""
+    registry = CollectorRegistry()
+    svc = service.RiskService(
+        limits=limits,
+        durable=store.FileStore(state_path),
+        metrics=risk_metrics.RiskMetrics(registry),
+        now_ms=now_ms,
+        options=options,
+        cancel_all=cancel_all,
+    )
+    authenticator = auth.SharedSecretAuth(secret)
+    app = server.build_app(svc, authenticator, registry, positions=positions, loops=loops)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = runner.addresses[0][1]
+    return RunningRiskService(f"http://{host}:{bound}", svc, authenticator, registry, runner)

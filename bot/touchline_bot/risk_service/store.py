@@ -1,0 +1,73 @@
+"""Where the risk service keeps what must survive a restart: the high-water mark and the halt.
+
+Locally a JSON file (written atomically); in a cluster the status of the ``RiskPolicy``
+resource (see ``touchline_operator``'s risk policy store, which implements the same protocol).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from touchline_bot.core import units
+from touchline_bot.risk_service import rules
+
+
+@dataclass(frozen=True, slots=True)
+class Persisted:
+    """The durable part of the ledger."""
+
+    high_water_mark: units.Money
+    halt: rules.Halt
+
+
+class Store(Protocol):
+    """Loads and saves the durable part of the ledger."""
+
+    async def load(self) -> Persisted | None:
+        """The last saved state, or None on first start."""
+
+    async def save(self, state: Persisted) -> None:
+        """Save durably before acknowledging anything that depends on it."""
+
+
+class FileStore:
+    """A JSON file, replaced atomically (write to a temporary file, fsync, rename)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    async def load(self) -> Persisted | None:
+        """Read the file; a missing file is a first start, a corrupt one is an error."""
+        if not self._path.exists():
+            return None
+        data = json.loads(self._path.read_text())
+        return Persisted(
+            high_water_mark=units.parse_money(data["high_water_mark"]),
+            halt=rules.Halt(
+                halted=bool(data["halt"]["halted"]),
+                reason=str(data["halt"]["reason"]),
+                since_ms=int(data["halt"]["since_ms"]),
+            ),
+        )
+
+    async def save(self, state: Persisted) -> None:
+        """Write atomically so that a crash never leaves a half-written file."""
+        payload = {
+            "high_water_mark": units.format_money(state.high_water_mark),
+            "halt": {
+                "halted": state.halt.halted,
+                "reason": state.halt.reason,
+                "since_ms": state.halt.since_ms,
+            },
+        }
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._path.with_suffix(".tmp")
+        with tmp.open("w") as handle:
+            json.dump(payload, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(self._path)
