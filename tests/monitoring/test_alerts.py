@@ -1,0 +1,73 @@
+"""Alerts: promtool accepts the rules, every alert has a firing and a silent unit test, and every
+alert links to a written runbook section."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = ROOT / "helm" / "touchline" / "files" / "prometheus-rules.yaml"
+TESTS = Path(__file__).with_name("alerts_test.yaml")
+RUNBOOKS = ROOT / "docs" / "runbooks.md"
+
+
+def _promtool() -> str:
+    path = shutil.which("promtool")
+    assert path, "promtool missing: run scripts/install-system-deps.sh (make test does)"
+    return path
+
+
+def _alerts() -> list[dict[str, object]]:
+    groups = yaml.safe_load(RULES.read_text())["groups"]
+    return [rule for group in groups for rule in group["rules"] if "alert" in rule]
+
+
+def test_promtool_check_rules_passes() -> None:
+    result = subprocess.run(
+        [_promtool(), "check", "rules", str(RULES)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_promtool_unit_tests_pass() -> None:
+    result = subprocess.run(
+        [_promtool(), "test", "rules", str(TESTS)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _cases() -> dict[str, set[str]]:
+    seen: dict[str, set[str]] = {}
+    for case in yaml.safe_load(TESTS.read_text())["tests"]:
+        for check in case.get("alert_rule_test", []):
+            kind = "firing" if check.get("exp_alerts") else "silent"
+            seen.setdefault(check["alertname"], set()).add(kind)
+    return seen
+
+
+@pytest.mark.parametrize("alert", _alerts(), ids=lambda a: str(a["alert"]))
+def test_every_alert_has_a_firing_and_a_silent_test(alert: dict[str, object]) -> None:
+    assert _cases().get(str(alert["alert"])) == {"firing", "silent"}
+
+
+@pytest.mark.parametrize("alert", _alerts(), ids=lambda a: str(a["alert"]))
+def test_every_alert_is_complete_and_has_a_runbook(alert: dict[str, object]) -> None:
+    labels = alert["labels"]
+    annotations = alert["annotations"]
+    assert isinstance(labels, dict)
+    assert isinstance(annotations, dict)
+    assert labels["severity"] in {"warning", "critical"}
+    assert "for" in alert, "every alert states how long its condition must hold"
+    assert {"summary", "description", "runbook_url"} <= set(annotations)
+    anchor = str(annotations["runbook_url"]).split("#", 1)[1]
+    headings = {
+        re.sub(r"[^a-z0-9-]", "", h.lower().replace(" ", "-"))
+        for h in re.findall(r"^## (.+)$", RUNBOOKS.read_text(), re.M)
+    }
+    assert anchor in headings, f"docs/runbooks.md has no section for #{anchor}"
