@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 NowMs = Callable[[], int]
 """A source of the current time in milliseconds since the Unix epoch."""
@@ -33,6 +34,28 @@ def monotonic_ns() -> int:
 def system_random() -> random.Random:
     """A freshly seeded random generator (jitter for retries)."""
     return random.Random()  # noqa: S311 - jitter, not cryptography
+
+
+class Clock(Protocol):
+    """What the engine needs from time: now, and how long a simulated wait really takes."""
+
+    def now_ms(self) -> int:
+        """Milliseconds since the Unix epoch (possibly accelerated)."""
+
+    def real_secs(self, sim_ms: int) -> float:
+        """Real seconds to wait for ``sim_ms`` of this clock's time."""
+
+
+class WallClock:
+    """The real clock."""
+
+    def now_ms(self) -> int:
+        """Wall-clock time in milliseconds since the Unix epoch."""
+        return now_ms()
+
+    def real_secs(self, sim_ms: int) -> float:
+        """Real time is simulated time."""
+        return sim_ms / 1000.0
 
 
 class AcceleratedClock:

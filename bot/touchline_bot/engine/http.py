@@ -1,0 +1,91 @@
+"""The bot's HTTP endpoints: ``/healthz`` (the loop is alive), ``/readyz`` (fresh data and a
+known state), ``/metrics`` (Prometheus), ``/state`` (JSON for people and the demo) and
+``POST /params`` (hot reload of strategy parameters).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """What the HTTP layer asks the bot."""
+
+    registry: CollectorRegistry
+    state: Callable[[], dict[str, Any]]
+    ready: Callable[[], tuple[bool, str]]
+    reload: Callable[[dict[str, Any]], Awaitable[str]] | None = None
+    """Apply parameter overrides; returns the new parameter version (raises ValueError)."""
+    loop_lag_limit_secs: float = 5.0
+
+
+ENDPOINTS_KEY = web.AppKey("endpoints", Endpoints)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Alive when the event loop schedules a callback promptly."""
+    limit = request.app[ENDPOINTS_KEY].loop_lag_limit_secs
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await asyncio.sleep(0)
+    lag = loop.time() - started
+    status = 200 if lag < limit else 503
+    return web.json_response({"alive": status == 200, "loop_lag_secs": lag}, status=status)
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready when data is fresh and the state machine is in a known state."""
+    ok, reason = request.app[ENDPOINTS_KEY].ready()
+    return web.json_response({"ready": ok, "reason": reason}, status=200 if ok else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text exposition."""
+    body = generate_latest(request.app[ENDPOINTS_KEY].registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def state(request: web.Request) -> web.Response:
+    """State and reason, phase, fair price and inputs, quotes, orders, position, PnL, errors."""
+    return web.json_response(request.app[ENDPOINTS_KEY].state())
+
+
+async def params(request: web.Request) -> web.Response:
+    """Hot reload: apply parameter overrides without a restart."""
+    reload = request.app[ENDPOINTS_KEY].reload
+    if reload is None:
+        return web.json_response({"error": "hot reload is not enabled"}, status=404)
+    try:
+        body = await request.json()
+        version = await reload(body if isinstance(body, dict) else {})
+    except ValueError as exc:
+        return web.json_response({"error": str(exc)}, status=400)
+    return web.json_response({"params_version": version})
+
+
+def build_app(endpoints: Endpoints) -> web.Application:
+    """The aiohttp application."""
+    app = web.Application()
+    app[ENDPOINTS_KEY] = endpoints
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/state", state)
+    app.router.add_post("/params", params)
+    return app
+
+
+async def serve(endpoints: Endpoints, *, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Start serving; returns the runner (for cleanup) and the bound port."""
+    runner = web.AppRunner(build_app(endpoints), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    return runner, int(runner.addresses[0][1])
