@@ -1,0 +1,66 @@
+"""Hot reload of strategy parameters from the mounted configuration file.
+
+Kubernetes updates a mounted ConfigMap by swapping a symlink, so the watcher compares the
+file's content, not its modification time. A file that no longer validates is refused with a
+logged, counted error; the bot keeps running on the parameters it has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from touchline_bot.core import events, params
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ConfigWatcher:
+    """Checks a file periodically and submits ``ParamsChanged`` when it changes."""
+
+    path: Path
+    load: Callable[[Path], params.StrategyParams]
+    """Validates the file into parameters (raises ValueError on a bad file)."""
+    submit: Callable[[events.Event], None]
+    now_ms: Callable[[], int]
+    interval_secs: float = 1.0
+    rejected: int = 0
+    _digest: str = ""
+
+    def _read_digest(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+    def prime(self) -> None:
+        """Remember the file as loaded at startup."""
+        self._digest = self._read_digest()
+
+    def check(self) -> bool:
+        """Submit new parameters when the file changed; True when it did and was valid."""
+        try:
+            digest = self._read_digest()
+        except OSError as exc:
+            log.warning("config file unreadable", extra={"path": str(self.path), "error": str(exc)})
+            return False
+        if digest == self._digest:
+            return False
+        self._digest = digest
+        try:
+            new = self.load(self.path)
+        except ValueError as exc:
+            self.rejected += 1
+            log.warning("refused new parameters", extra={"error": str(exc)})
+            return False
+        self.submit(events.ParamsChanged(self.now_ms(), new))
+        log.info("parameters reloaded", extra={"version": new.version})
+        return True
+
+    async def run(self) -> None:
+        """Check forever (cancel the task to stop)."""
+        while True:
+            await asyncio.sleep(self.interval_secs)
+            self.check()
