@@ -1,31 +1,51 @@
-"""The ``touchline`` command line: demo, run, bot, sim, scenario, markets."""
+"""The ``touchline`` command line.
+
+Sub-commands register themselves (each module owns its arguments); this module only dispatches.
+The operator's commands arrive as a plugin (entry point group ``touchline.commands``), so the bot
+never imports the operator.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from types import ModuleType
+
+# Each module exposes register(subparsers) and run(args) -> int.
+COMMANDS: tuple[str, ...] = ("touchline_bot.risk_service.main",)
+PLUGIN_GROUP = "touchline.commands"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with one sub-command per job."""
+def _modules() -> list[ModuleType]:
+    found = [importlib.import_module(name) for name in COMMANDS]
+    found.extend(entry.load() for entry in metadata.entry_points(group=PLUGIN_GROUP))
+    return found
+
+
+def build_parser() -> tuple[
+    argparse.ArgumentParser, dict[str, Callable[[argparse.Namespace], int]]
+]:
+    """The parser, and the function that runs each sub-command."""
     parser = argparse.ArgumentParser(prog="touchline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="run the whole stack locally against the venue simulators")
-    return parser
+    runners: dict[str, Callable[[argparse.Namespace], int]] = {}
+    for module in _modules():
+        before = set(sub.choices)
+        module.register(sub)
+        for name in set(sub.choices) - before:
+            runners[name] = module.run
+    return parser, runners
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    args = build_parser().parse_args(argv)
-    if args.command == "demo":
-        sys.stdout.write(
-            "touchline demo: the local demo is not built yet (issue: the bot runtime); "
-            "the pure core and its tests are in place — run `make test`.\n"
-        )
-        return 0
-    return 2
+    parser, runners = build_parser()
+    args = parser.parse_args(argv)
+    return runners[args.command](args)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())
