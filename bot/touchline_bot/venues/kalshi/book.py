@@ -44,17 +44,20 @@ class OrderBook:
         self.valid = True
         self.invalid_reason = ""
 
-    def apply_delta(self, side: str, price: units.Price, delta: units.Qty) -> None:
-        """Add a signed change to one level (``side`` is ``"yes"`` or ``"no"``, NO in NO price)."""
+    def apply_delta(self, side: str, price: units.Price, delta: units.Qty) -> bool:
+        """Add a signed change to one level (``side`` is ``"yes"`` or ``"no"``, NO in NO
+        price); return False when the change proved the book wrong (a negative level)."""
         levels = self._yes if side == YES else self._no
         size = levels.get(price, 0) + delta
         if size > 0:
             levels[price] = size
-            return
+            return True
         levels.pop(price, None)
         if size < 0:
             self.negative_levels += 1
             self.invalidate(f"level {side}@{price} went negative")
+            return False
+        return True
 
     def invalidate(self, reason: str) -> None:
         """Mark the book wrong until the next snapshot."""

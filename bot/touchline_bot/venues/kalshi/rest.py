@@ -47,6 +47,9 @@ class RestOptions:
     retry_max_secs: float = 2.0
 
 
+DEFAULT_OPTIONS = RestOptions()
+
+
 class RestTransport:
     """One authenticated HTTP client for one Kalshi environment."""
 
@@ -58,7 +61,7 @@ class RestTransport:
         limiter: ratelimit.RateLimiter,
         now_ms: Callable[[], int],
         random_fn: Callable[[], float],
-        options: RestOptions = RestOptions(),
+        options: RestOptions = DEFAULT_OPTIONS,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
