@@ -23,7 +23,7 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 k8s: $(STAMP)
-	bash scripts/k8s/prepare.sh
+	PYTHON=$(BIN)/python bash scripts/k8s/prepare.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
