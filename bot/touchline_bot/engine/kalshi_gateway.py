@@ -87,6 +87,7 @@ class KalshiGateway:
                 side=side,
                 price=price,
                 total_count=total_qty,
+                client_order_id=client_order_id,
             )
         except errors.KalshiError as exc:
             raise _refusal(exc) from exc
