@@ -93,7 +93,7 @@ class SoccerMarketSpec(_Model):
     """``spec`` of a ``SoccerMarket``."""
 
     market_id: str | None = pydantic.Field(
-        default=None, pattern=r"^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$"
+        default=None, pattern=r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,62}[A-Za-z0-9])?$"
     )
     league: str = pydantic.Field(min_length=1, max_length=64)
     match_name: str = pydantic.Field(min_length=3, max_length=200)
