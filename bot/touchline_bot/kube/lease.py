@@ -1,0 +1,108 @@
+"""The per-market Lease a bot holds while quoting, so that two bots never quote one market at
+once (beside the Deployment's ``Recreate`` strategy, which alone does not survive a partition).
+
+A bot acquires the Lease before its first order, renews it well inside its duration, and treats
+any failure to renew before expiry as lost: it cancels everything and stops. Times come from the
+caller's clock; the API server only stores them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from kubernetes_asyncio import client
+from kubernetes_asyncio.client.rest import ApiException
+
+log = logging.getLogger(__name__)
+
+
+def _time(ms: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC)
+
+
+class LeaseLostError(Exception):
+    """Another holder has the Lease, or it could not be renewed before it expired."""
+
+
+@dataclass
+class MarketLease:
+    """One market's Lease, held by one pod."""
+
+    api: client.ApiClient
+    namespace: str
+    name: str
+    holder: str
+    duration_secs: int = 15
+    acquired_ms: int = 0
+    renewed_ms: int = 0
+
+    def _coordination(self) -> client.CoordinationV1Api:
+        return client.CoordinationV1Api(self.api)
+
+    def _spec(self, now_ms: int, transitions: int) -> client.V1LeaseSpec:
+        return client.V1LeaseSpec(
+            holder_identity=self.holder,
+            lease_duration_seconds=self.duration_secs,
+            acquire_time=_time(self.acquired_ms or now_ms),
+            renew_time=_time(now_ms),
+            lease_transitions=transitions,
+        )
+
+    async def acquire(self, now_ms: int) -> None:
+        """Take the Lease if it is free, ours, or expired; raise LeaseLostError otherwise."""
+        api = self._coordination()
+        try:
+            current = await api.read_namespaced_lease(self.name, self.namespace)
+        except ApiException as exc:
+            if exc.status != 404:
+                raise
+            body = client.V1Lease(
+                metadata=client.V1ObjectMeta(name=self.name, namespace=self.namespace),
+                spec=self._spec(now_ms, 0),
+            )
+            await api.create_namespaced_lease(self.namespace, body)
+            self.acquired_ms = self.renewed_ms = now_ms
+            return
+        spec = current.spec
+        holder = spec.holder_identity if spec else None
+        renewed = spec.renew_time.timestamp() * 1000 if spec and spec.renew_time else 0
+        duration_ms = ((spec.lease_duration_seconds if spec else 0) or self.duration_secs) * 1000
+        if holder not in (None, "", self.holder) and now_ms < renewed + duration_ms:
+            raise LeaseLostError(f"lease {self.name} is held by {holder}")
+        transitions = (spec.lease_transitions or 0) + (0 if holder == self.holder else 1)
+        self.acquired_ms = now_ms
+        current.spec = self._spec(now_ms, transitions)
+        await api.replace_namespaced_lease(self.name, self.namespace, current)
+        self.renewed_ms = now_ms
+
+    async def renew(self, now_ms: int) -> None:
+        """Renew (optimistic concurrency through resourceVersion); lost on any conflict."""
+        api = self._coordination()
+        current = await api.read_namespaced_lease(self.name, self.namespace)
+        if current.spec is None or current.spec.holder_identity != self.holder:
+            raise LeaseLostError(f"lease {self.name} was taken over")
+        current.spec.renew_time = _time(now_ms)
+        try:
+            await api.replace_namespaced_lease(self.name, self.namespace, current)
+        except ApiException as exc:
+            if exc.status == 409:
+                raise LeaseLostError(f"lease {self.name} changed under us") from exc
+            raise
+        self.renewed_ms = now_ms
+
+    def expired(self, now_ms: int) -> bool:
+        """True once our last successful renewal is older than the Lease's duration."""
+        return now_ms >= self.renewed_ms + self.duration_secs * 1000
+
+    async def release(self) -> None:
+        """Give the Lease up on a clean shutdown (a successor need not wait for expiry)."""
+        api = self._coordination()
+        try:
+            current = await api.read_namespaced_lease(self.name, self.namespace)
+            if current.spec is not None and current.spec.holder_identity == self.holder:
+                current.spec.holder_identity = ""
+                await api.replace_namespaced_lease(self.name, self.namespace, current)
+        except ApiException:
+            log.warning("could not release the market lease", extra={"lease": self.name})
