@@ -1,0 +1,1 @@
+"""Tests of touchline_bot.config."""
