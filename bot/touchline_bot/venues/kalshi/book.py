@@ -84,13 +84,11 @@ class OrderBook:
 
     def top(self, levels: int = 5) -> book.KalshiTop:
         """The top ``levels`` YES bids and YES asks, best first, with the valid flag."""
-        bids = tuple(
-            (units.Price(p), units.Qty(self._yes[p])) for p in heapq.nlargest(levels, self._yes)
-        )
-        asks = tuple(
-            (units.complement(q), units.Qty(self._no[q])) for q in heapq.nlargest(levels, self._no)
-        )
-        return book.KalshiTop(bids=bids, asks=asks, valid=self.valid)
+        yes, no = self._yes, self._no
+        # Sorting a few dozen ints is cheaper than heapq.nlargest's bookkeeping at this size.
+        bids = tuple((p, yes[p]) for p in sorted(yes, reverse=True)[:levels])
+        asks = tuple((units.ONE_DOLLAR - q, no[q]) for q in sorted(no, reverse=True)[:levels])
+        return book.KalshiTop(bids=bids, asks=asks, valid=self.valid)  # type: ignore[arg-type]
 
     def depth(self, side: str, levels: int = 5) -> units.Qty:
         """Total quantity on the best ``levels`` of one side (``"yes"`` bids or ``"no"`` bids)."""

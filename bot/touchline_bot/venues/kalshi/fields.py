@@ -15,6 +15,7 @@ from touchline_bot.core import units
 from touchline_bot.venues.kalshi import errors
 
 Doc = Mapping[str, Any]
+# Runtime checks use ``dict`` (what orjson returns): an ABC ``isinstance`` is slow on the hot path.
 
 
 def _get(doc: Doc, key: str) -> Any:
@@ -26,7 +27,7 @@ def _get(doc: Doc, key: str) -> Any:
 
 def text(doc: Doc, key: str, default: str | None = None) -> str:
     """A string field (``default`` when absent or null, if given)."""
-    value = doc.get(key) if isinstance(doc, Mapping) else None
+    value = doc.get(key) if isinstance(doc, dict) else None
     if value is None:
         if default is not None:
             return default
@@ -38,7 +39,7 @@ def text(doc: Doc, key: str, default: str | None = None) -> str:
 
 def integer(doc: Doc, key: str, default: int | None = None) -> int:
     """An integer field."""
-    value = doc.get(key) if isinstance(doc, Mapping) else None
+    value = doc.get(key) if isinstance(doc, dict) else None
     if value is None and default is not None:
         return default
     value = _get(doc, key) if value is None else value
@@ -55,6 +56,20 @@ def flag(doc: Doc, key: str, default: bool = False) -> bool:
     return value
 
 
+def _fast_fixed(value: object, decimals: int) -> int | None:
+    """The hot-path parse of a plain ``[-]digits[.digits]`` string with at most ``decimals``
+    decimals; ``None`` for anything else (the exact ``units`` parser then decides)."""
+    if not isinstance(value, str) or not value.isascii():
+        return None
+    body = value[1:] if value.startswith("-") else value
+    whole, _, frac = body.partition(".")
+    if not whole.isdigit() or len(frac) > decimals or (frac and not frac.isdigit()):
+        return None
+    scale: int = 10 ** (decimals - len(frac))
+    scaled: int = int(whole) * 10**decimals + (int(frac) * scale if frac else 0)
+    return -scaled if body is not value else scaled
+
+
 def price(doc: Doc, key: str) -> units.Price:
     """An exact 4-decimal dollar price."""
     return to_price(_get(doc, key), key)
@@ -62,6 +77,9 @@ def price(doc: Doc, key: str) -> units.Price:
 
 def to_price(value: object, key: str = "price") -> units.Price:
     """Convert one dollar string (or number) to a :data:`units.Price`, exactly."""
+    fast = _fast_fixed(value, units.PRICE_DECIMALS)
+    if fast is not None:
+        return units.Price(fast)
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise errors.KalshiProtocolError(f"field {key!r} is not a dollar value")
     try:
@@ -72,7 +90,7 @@ def to_price(value: object, key: str = "price") -> units.Price:
 
 def money(doc: Doc, key: str, default: int | None = None) -> units.Money:
     """A dollar amount with up to 6 decimals (fees, balances, PnL)."""
-    value = doc.get(key) if isinstance(doc, Mapping) else None
+    value = doc.get(key) if isinstance(doc, dict) else None
     if value is None and default is not None:
         return units.Money(default)
     value = _get(doc, key) if value is None else value
@@ -86,7 +104,7 @@ def money(doc: Doc, key: str, default: int | None = None) -> units.Money:
 
 def qty(doc: Doc, key: str, default: int | None = None) -> units.Qty:
     """An exact 2-decimal contract count."""
-    value = doc.get(key) if isinstance(doc, Mapping) else None
+    value = doc.get(key) if isinstance(doc, dict) else None
     if value is None and default is not None:
         return units.Qty(default)
     return to_qty(_get(doc, key) if value is None else value, key)
@@ -94,6 +112,9 @@ def qty(doc: Doc, key: str, default: int | None = None) -> units.Qty:
 
 def to_qty(value: object, key: str = "count") -> units.Qty:
     """Convert one count string (or number) to a :data:`units.Qty`, exactly."""
+    fast = _fast_fixed(value, units.QTY_DECIMALS)
+    if fast is not None:
+        return units.Qty(fast)
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise errors.KalshiProtocolError(f"field {key!r} is not a count")
     try:
@@ -119,16 +140,16 @@ def levels(value: object, key: str) -> list[tuple[units.Price, units.Qty]]:
 def obj(doc: Doc, key: str) -> Doc:
     """A nested object field."""
     value = _get(doc, key)
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         raise errors.KalshiProtocolError(f"field {key!r} is not an object")
     return value
 
 
 def items(doc: Doc, key: str) -> list[Doc]:
     """A list-of-objects field (absent or null → empty)."""
-    value = doc.get(key) if isinstance(doc, Mapping) else None
+    value = doc.get(key) if isinstance(doc, dict) else None
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise errors.KalshiProtocolError(f"field {key!r} is not a list of objects")
     return value
