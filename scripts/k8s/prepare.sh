@@ -51,7 +51,7 @@ build_control_plane() {
     local start=$SECONDS
     (
         cd "$here/gomod"
-        GOTOOLCHAIN=local GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldflags" -o "$bin/" \
+        GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags "$ldflags" -o "$bin/" \
             k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
             ./cmd/etcd
     ) || fail "go build of the control plane failed (module scripts/k8s/gomod)"
