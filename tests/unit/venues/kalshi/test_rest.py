@@ -4,6 +4,7 @@ unit conversion, typed errors, and retries only where a call is idempotent."""
 from __future__ import annotations
 
 import base64
+import logging
 from decimal import Decimal
 
 import httpx
@@ -11,7 +12,7 @@ import pytest
 
 from tests.unit.venues.kalshi import fakes, keys
 from touchline_bot.core import types, units
-from touchline_bot.venues.kalshi import errors, trading
+from touchline_bot.venues.kalshi import auth, errors, trading
 
 ORDERS = "/trade-api/v2/portfolio/events/orders"
 ACK = {
@@ -328,3 +329,25 @@ async def test_garbled_success_body_raises_protocol_error(body: bytes) -> None:
     async with fakes.make_client(fake) as kalshi:
         with pytest.raises(errors.KalshiProtocolError):
             await kalshi.portfolio.orders()
+
+
+async def test_no_secret_appears_in_rest_logs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    key = keys.rsa_key()
+    signer = auth.Signer(keys.KEY_ID, key)
+    fake = fakes.FakeKalshi()
+    fake.script("GET /trade-api/v2/portfolio/balance", (503, b"busy"), (200, {"balance": 1}))
+    fake.script(f"POST {ORDERS}", (401, {"error": {"code": "authentication_error"}}))
+    async with fakes.make_client(fake, signer=signer) as kalshi:
+        await kalshi.portfolio.balance()
+        with pytest.raises(errors.KalshiAuthError) as info:
+            await kalshi.trading.create_order(_order())
+    logged = "\n".join(
+        r.getMessage() + " " + " ".join(str(v) for v in vars(r).values()) for r in caplog.records
+    )
+    logged += "\n" + str(info.value) + repr(info.value)
+    assert "kalshi retry" in logged
+    pem_lines = keys.pem(key, "pkcs8").decode().splitlines()[1:-1]
+    signatures = [r.headers["KALSHI-ACCESS-SIGNATURE"] for r in fake.requests]
+    for secret in pem_lines + signatures:
+        assert secret not in logged
