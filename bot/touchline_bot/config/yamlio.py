@@ -4,8 +4,8 @@ PyYAML turns ``0.70`` into a binary float and lets a repeated key silently win. 
 constructs every YAML float scalar as an exact :class:`decimal.Decimal` from its source text, so
 ``max_order_notional_dollars: 3.10`` is exactly $3.10, and refuses a mapping that names the same
 key twice (a doubled ``ticker:`` is a typo, not an override). Booleans are only
-``true``/``false`` (YAML 1.2), so ``yes``/``no`` stay strings. Parse failures raise
-:class:`YamlError` with the line and column.
+``true``/``false`` and integers only plain decimals (YAML 1.2), so ``yes``/``no`` and
+``0123`` stay strings. Parse failures raise :class:`YamlError` with the line and column.
 """
 
 from __future__ import annotations
@@ -57,21 +57,28 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.Node) -> dict[Any, An
     return dict(loader.construct_pairs(node, deep=True))
 
 
-def _yaml12_booleans() -> None:
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+
+
+def _yaml12_scalars() -> None:
     # YAML 1.1 reads yes/no/on/off as booleans, which turns ``token_ids: {yes: ...}`` and
-    # ``outcome: no`` into True/False. Like YAML 1.2, only true/false are booleans here.
+    # ``outcome: no`` into True/False; and it reads 0123 as octal and 1:30 as 90. Like YAML 1.2,
+    # only true/false are booleans here, and only plain decimal numerals are integers (a
+    # leading zero keeps the value a string, so no digit of a token id is ever lost).
     _Loader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in {_BOOL, _INT}]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     _Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool",
-        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"),
+        _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    _Loader.add_implicit_resolver(
+        _INT, re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
     )
 
 
-_yaml12_booleans()
+_yaml12_scalars()
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 

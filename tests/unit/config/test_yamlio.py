@@ -20,6 +20,11 @@ from touchline_bot.config import yamlio
         pytest.param("yes: no", {"yes": "no"}, id="yes-no-are-strings"),
         pytest.param("v: on", {"v": "on"}, id="on-is-a-string"),
         pytest.param("v: true", {"v": True}, id="true-is-a-boolean"),
+        pytest.param("v: -12", {"v": -12}, id="negative-int"),
+        pytest.param("v: 0", {"v": 0}, id="zero"),
+        pytest.param("v: 0123", {"v": "0123"}, id="leading-zero-is-not-octal"),
+        pytest.param("v: 1:30", {"v": "1:30"}, id="no-sexagesimal"),
+        pytest.param("v: 0x1F", {"v": "0x1F"}, id="no-hex"),
         pytest.param(
             "v: 107837860602669276139082098095732438977100087259549717798132028051142992255979",
             {"v": 107837860602669276139082098095732438977100087259549717798132028051142992255979},
