@@ -137,6 +137,8 @@ class KalshiStream:
                 await ws.send_bytes(orjson.dumps(command))
             self._emit(StreamStatus(connected=True, reason="connected"))
             reason = await self._read(ws)
+        except (aiohttp.ClientError, ConnectionError) as exc:
+            reason = f"connection lost: {type(exc).__name__}"
         finally:
             self._ws = None
             await ws.close()
