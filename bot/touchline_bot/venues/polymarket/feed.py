@@ -1,0 +1,247 @@
+"""The Polymarket feed: the market WebSocket as the primary path, REST ``/books`` as the
+fallback, and a watchdog that catches the venue's known silent freeze.
+
+A freeze is a socket that stays open (PONGs keep coming) while no data arrives. When the
+stream has been silent for longer than ``silence_fraction`` of the phase's staleness window
+while the market is live, the watchdog reads REST: if the book moved there (a newer
+``timestamp`` than ours), the stream is frozen: the store is marked stale, REST polling takes
+over, and the socket is replaced. Once a new session has delivered a fresh snapshot for every
+token, the feed returns to streaming and the store is live again. If REST shows nothing new,
+the market is merely quiet: the books are confirmed fresh and nothing is marked stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiohttp
+
+from touchline_bot.venues.polymarket import errors, messages, polling, rest, stats, store, stream
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    """Tuning of the feed; the defaults follow the reference and the seed."""
+
+    stream: stream.StreamOptions = dataclasses.field(default_factory=stream.StreamOptions)
+    silence_fraction: float = 0.5
+    reconnect_base_ms: int = 1_000
+    reconnect_max_ms: int = 60_000
+    rest_backoff_base_ms: int = 500
+    rest_backoff_max_ms: int = 30_000
+
+
+class PolymarketFeed:
+    """Keeps a :class:`store.SignalStore` current for its tokens; run it as a task."""
+
+    def __init__(
+        self,
+        *,
+        data: store.SignalStore,
+        rest_client: rest.PolymarketRest,
+        session: aiohttp.ClientSession,
+        ws_url: str,
+        timing: Callable[[], polling.PhaseTiming],
+        now_ms: Callable[[], int],
+        random_fn: Callable[[], float],
+        options: FeedOptions = FeedOptions(),
+    ) -> None:
+        self.data = data
+        self.stats = stats.FeedStats()
+        self.mode = stats.FeedMode.STARTING
+        self._rest = rest_client
+        self._session = session
+        self._ws_url = ws_url
+        self._timing = timing
+        self._now_ms = now_ms
+        self._random_fn = random_fn
+        self._options = options
+        self._current: stream.StreamSession | None = None
+        self._snapshotted: set[str] = set()
+        self._last_heard_ms = now_ms()
+        self._fallback = asyncio.Event()
+        self._closer: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        """Stream, watch and poll until cancelled."""
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self._stream_loop())
+            group.create_task(self._watchdog_loop())
+            group.create_task(self._poll_loop())
+
+    # ----------------------------------------------------------------- stream
+
+    async def _stream_loop(self) -> None:
+        attempt = 0
+        while True:
+            self._snapshotted = set()
+            self._current = stream.StreamSession(
+                self._session,
+                self._ws_url,
+                self.data.tokens,
+                self._on_messages,
+                self._options.stream,
+            )
+            try:
+                await self._current.run()
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                log.warning("polymarket ws connect failed", extra={"error": type(exc).__name__})
+            got_data = bool(self._snapshotted)
+            self.stats.reconnects += 1
+            attempt = 0 if got_data else attempt + 1
+            delay_ms = (
+                polling.backoff_ms(
+                    max(0, attempt - 1),
+                    base_ms=self._options.reconnect_base_ms,
+                    max_ms=self._options.reconnect_max_ms,
+                    random_fn=self._random_fn,
+                )
+                if attempt
+                else 0
+            )
+            await asyncio.sleep(delay_ms / 1000)
+
+    def _on_messages(self, parsed: list[messages.Message]) -> None:
+        now = self._now_ms()
+        for message in parsed:
+            if isinstance(message, messages.Malformed):
+                self.stats.malformed_frames += 1
+                log.warning("polymarket ws malformed element", extra={"reason": message.reason})
+            elif isinstance(message, messages.TextFrame):
+                if message.text not in ("PONG", "NO NEW ASSETS"):
+                    log.info("polymarket ws text frame", extra={"text": message.text[:40]})
+            elif not isinstance(message, messages.Ignored):
+                self._apply_ws(message, now)
+        if self.mode is not stats.FeedMode.STREAMING and self._has_full_snapshot():
+            self._enter_streaming()
+
+    def _apply_ws(self, message: messages.Message, now: int) -> None:
+        self.stats.ws_data_messages += 1
+        self._last_heard_ms = now
+        if self.mode is stats.FeedMode.FALLBACK and not self._snapshotted:
+            # Data without a fresh snapshot cannot be merged into REST-polled books; ask for
+            # a new session, whose initial dump brings the snapshot.
+            if self._current is not None:
+                self._closer = asyncio.get_running_loop().create_task(self._current.close())
+            return
+        if isinstance(message, messages.BookSnapshot):
+            self._snapshotted.add(message.asset_id)
+        self.data.apply(message, now_ms=now, source=store.Source.WS)
+
+    def _has_full_snapshot(self) -> bool:
+        return all(token in self._snapshotted for token in self.data.tokens)
+
+    def _enter_streaming(self) -> None:
+        if self.mode is stats.FeedMode.FALLBACK:
+            self.stats.recoveries += 1
+            log.info("polymarket feed back on the stream")
+        self.mode = stats.FeedMode.STREAMING
+        self._fallback.clear()
+        self.data.mark_live()
+
+    # --------------------------------------------------------------- watchdog
+
+    async def _watchdog_loop(self) -> None:
+        while True:
+            timing = self._timing()
+            await asyncio.sleep(max(0.02, timing.staleness_ms / 20_000))
+            silence_ms = self._now_ms() - self._last_heard_ms
+            threshold_ms = int(timing.staleness_ms * self._options.silence_fraction)
+            if not timing.live or silence_ms < threshold_ms:
+                continue
+            if self.mode is stats.FeedMode.FALLBACK:
+                await self._replace_silent_session()
+            else:
+                await self._cross_check()
+
+    async def _replace_silent_session(self) -> None:
+        self._last_heard_ms = self._now_ms()
+        if self._current is not None:
+            await self._current.close()
+
+    async def _cross_check(self) -> None:
+        now = self._now_ms()
+        try:
+            snapshots = await self._rest.get_books(self.data.tokens)
+        except errors.PolymarketError as exc:
+            self._count_rest_error(exc)
+            await self._enter_fallback("ws silent and REST unavailable", freeze=False)
+            return
+        self.stats.rest_polls += 1
+        moved = [s for s in snapshots if self._is_newer(s)]
+        if not moved and self.mode is stats.FeedMode.STREAMING:
+            for snapshot in snapshots:
+                self.data.confirm(snapshot.asset_id, now_ms=now, source_ts_ms=snapshot.timestamp_ms)
+            self._last_heard_ms = now
+            return
+        for snapshot in snapshots:
+            self.data.apply(snapshot, now_ms=now, source=store.Source.REST)
+        frozen = self._current is not None and self._current.connected
+        await self._enter_fallback("ws silent while REST moved", freeze=frozen)
+
+    def _is_newer(self, snapshot: messages.BookSnapshot) -> bool:
+        known = self.data.newest_source_ts_ms(snapshot.asset_id)
+        return known is None or (snapshot.timestamp_ms or 0) > known
+
+    async def _enter_fallback(self, reason: str, *, freeze: bool) -> None:
+        if freeze:
+            self.stats.freezes_detected += 1
+        self.stats.fallbacks += 1
+        log.warning("polymarket feed falls back to REST", extra={"reason": reason})
+        self.data.mark_stale("ws_frozen" if freeze else "ws_down")
+        self.mode = stats.FeedMode.FALLBACK
+        self._fallback.set()
+        await self._replace_silent_session()
+
+    def _count_rest_error(self, exc: errors.PolymarketError) -> None:
+        self.stats.rest_errors += 1
+        if exc.status == 429:
+            self.stats.throttled += 1
+        log.warning("polymarket rest read failed", extra={"error": str(exc)})
+
+    # ------------------------------------------------------------------- poll
+
+    async def _poll_loop(self) -> None:
+        attempt = 0
+        while True:
+            await self._fallback.wait()
+            try:
+                snapshots = await self._rest.get_books(self.data.tokens)
+            except errors.PolymarketError as exc:
+                self._count_rest_error(exc)
+                retry_after = getattr(exc, "retry_after_secs", None)
+                delay_ms = polling.backoff_ms(
+                    attempt,
+                    base_ms=self._options.rest_backoff_base_ms,
+                    max_ms=self._options.rest_backoff_max_ms,
+                    random_fn=self._random_fn,
+                    retry_after_secs=retry_after,
+                )
+                attempt += 1
+            else:
+                attempt = 0
+                self._apply_polled(snapshots)
+                delay_ms = polling.poll_interval_ms(self._timing(), token_count=len(snapshots))
+            await asyncio.sleep(delay_ms / 1000)
+
+    def _apply_polled(self, snapshots: list[messages.BookSnapshot]) -> None:
+        if self.mode is not stats.FeedMode.FALLBACK:
+            return
+        self.stats.rest_polls += 1
+        now = self._now_ms()
+        for snapshot in snapshots:
+            self.data.apply(snapshot, now_ms=now, source=store.Source.REST)
+
+
+async def cancel_and_wait(task: asyncio.Task[None]) -> None:
+    """Stop a feed task started with ``asyncio.create_task(feed.run())``."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
