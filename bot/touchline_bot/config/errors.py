@@ -44,12 +44,12 @@ def join_path(prefix: str, loc: Sequence[int | str]) -> str:
     """``("markets", 0, "kalshi")`` under ``""`` -> ``markets[0].kalshi``."""
     path = prefix
     for part in loc:
-        if isinstance(part, bool) or (isinstance(part, str) and part.startswith("[")):
-            path += f"[{part}]" if isinstance(part, bool) else f" {part}"
-        elif isinstance(part, int):
+        if isinstance(part, str) and part.startswith("["):
+            path += f" {part}"  # pydantic's "[key]": the mapping key itself was refused
+        elif isinstance(part, int) and not isinstance(part, bool):
             path += f"[{part}]"
         else:
-            path = f"{path}.{part}" if path else part
+            path = f"{path}.{part}" if path else str(part)
     return path
 
 
