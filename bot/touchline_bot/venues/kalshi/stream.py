@@ -142,6 +142,9 @@ class KalshiStream:
         finally:
             self._ws = None
             await ws.close()
+            # Without the feed the books are stale: say so at once, not at the next connect.
+            for market_book in self.feed.books.values():
+                market_book.invalidate("disconnected")
         self._emit(StreamStatus(connected=False, reason=reason))
         return True
 

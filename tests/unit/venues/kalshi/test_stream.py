@@ -74,6 +74,7 @@ async def test_reconnect_signs_afresh_and_rebuilds_the_book_from_the_new_snapsho
         _verify_handshake(headers)
     stamps = [h["KALSHI-ACCESS-TIMESTAMP"] for h in venue.handshakes]
     assert stamps[0] != stamps[1]
+    assert not kalshi.books["A"].top().valid, "stopping leaves the books invalid"
     statuses = [s for s in seen if isinstance(s, stream.StreamStatus)]
     assert [s.connected for s in statuses[:3]] == [True, False, True]
 
