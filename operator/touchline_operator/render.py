@@ -117,7 +117,7 @@ def _config_data_documents(market: Market, fleet: fleet_mod.Fleet) -> Obj:
     return {
         "market.json": market_document(market),
         "params.json": resolved_params(market, fleet).to_document(),
-        "fleet-defaults.json": fleet.defaults.to_document(),
+        "fleet.json": fleet.model_dump(mode="json", by_alias=True, exclude_none=True),
     }
 
 
@@ -203,6 +203,20 @@ def role_binding(market: Market) -> Obj:
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
         "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": market.namespace}],
     }
+
+
+def pinned_fleet(current: fleet_mod.Fleet, live_config_map: Obj | None) -> fleet_mod.Fleet:
+    """The fleet settings a market's children were last rendered with (``fleet.json`` in its
+    ConfigMap), so that a market edit never smuggles in a fleet change that a rollout has not
+    reached yet. A new market, or an unreadable record, takes the current fleet."""
+    data = (live_config_map or {}).get("data") or {}
+    text = data.get("fleet.json")
+    if not text:
+        return current
+    try:
+        return fleet_mod.Fleet.model_validate_json(text)
+    except ValueError:
+        return current
 
 
 def children(market: Market, fleet: fleet_mod.Fleet, *, replicas: int = 1) -> list[Obj]:

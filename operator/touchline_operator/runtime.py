@@ -1,0 +1,133 @@
+"""The operator's shared, process-wide state: the API client and reconcile context, metrics,
+the in-memory index of markets (for the state/phase gauge and for waking rollouts), and the
+one rollout task that may run at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import kopf
+import prometheus_client
+from kubernetes_asyncio import client as k8s_client
+from kubernetes_asyncio import config as k8s_config
+
+from touchline_operator import clock, kube, metrics, reconcile
+from touchline_operator import status as status_mod
+
+log = logging.getLogger(__name__)
+Obj = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the command line (or a test) decides."""
+
+    namespaces: tuple[str, ...]
+    fleet_namespace: str
+    fleet_name: str = ""
+    kubeconfig: str | None = None
+    metrics_port: int | None = None
+    """None: no HTTP server (tests read the registry directly)."""
+    registry: prometheus_client.CollectorRegistry = field(
+        default_factory=prometheus_client.CollectorRegistry
+    )
+
+
+def post_event(body: Obj, kind: str, reason: str, message: str) -> None:
+    """A Kubernetes Event through kopf's posting queue (only inside the running operator)."""
+    try:
+        kopf.event(
+            kopf.Body(cast(kopf.RawBody, body)), type=kind, reason=reason, message=message[:1000]
+        )
+    except LookupError:
+        log.info("event not posted outside the operator", extra={"reason": reason})
+
+
+async def _api_client(kubeconfig: str | None) -> k8s_client.ApiClient:
+    configuration = k8s_client.Configuration()
+    if kubeconfig is None:
+        try:
+            # kubernetes_asyncio leaves this one function unannotated.
+            k8s_config.load_incluster_config(client_configuration=configuration)  # type: ignore[no-untyped-call]
+        except k8s_config.ConfigException:
+            await k8s_config.load_kube_config(client_configuration=configuration)
+    else:
+        await k8s_config.load_kube_config(
+            config_file=kubeconfig, client_configuration=configuration
+        )
+    return k8s_client.ApiClient(configuration)
+
+
+@dataclass
+class State:
+    """Everything the handlers share, created once at startup."""
+
+    options: Options
+    api: k8s_client.ApiClient
+    ctx: reconcile.Context
+    metrics: metrics.OperatorMetrics
+    markets: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    rollout: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def start(cls, options: Options) -> State:
+        """Connect, and serve metrics when a port is given."""
+        api = await _api_client(options.kubeconfig)
+        ctx = reconcile.Context(
+            kube=kube.Kube(api),
+            fleet_namespace=options.fleet_namespace,
+            fleet_name=options.fleet_name,
+            now=clock.now_rfc3339,
+            events=post_event,
+        )
+        op_metrics = metrics.OperatorMetrics(options.registry)
+        if options.metrics_port is not None:
+            prometheus_client.start_http_server(options.metrics_port, registry=options.registry)
+        return cls(options=options, api=api, ctx=ctx, metrics=op_metrics)
+
+    async def ctx_fleet_loaded(self) -> None:
+        """Make sure the fleet settings were read at least once (deletion needs its limits)."""
+        await reconcile.load_fleet(self.ctx)
+
+    def remember(self, body: Obj) -> None:
+        """Index a market's bot state and phase; wake whoever waits for changes."""
+        meta = body.get("metadata") or {}
+        bot = status_mod.bot_section(body.get("status") or {})
+        key = (str(meta.get("namespace")), str(meta.get("name")))
+        self.markets[key] = (str(bot.get("state") or "UNKNOWN"), str(bot.get("phase") or "UNKNOWN"))
+        self.metrics.set_markets(self.markets.values())
+        self.changed.set()
+
+    def forget(self, body: Obj) -> None:
+        """Drop a deleted market from the index."""
+        meta = body.get("metadata") or {}
+        self.markets.pop((str(meta.get("namespace")), str(meta.get("name"))), None)
+        self.metrics.set_markets(self.markets.values())
+        self.changed.set()
+
+    async def wait_for_change(self, timeout_secs: float) -> None:
+        """Until a market or its Deployment changes, or the timeout (whichever comes first)."""
+        self.changed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.changed.wait(), timeout=timeout_secs)
+
+    def start_rollout(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` as the rollout, cancelling a previous one (a newer revision wins)."""
+        if self.rollout is not None and not self.rollout.done():
+            self.rollout.cancel()
+        self.rollout = asyncio.create_task(work, name="touchline-rollout")
+
+    async def close(self) -> None:
+        """Stop the rollout and close the API client."""
+        if self.rollout is not None and not self.rollout.done():
+            self.rollout.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.rollout
+        await self.api.close()

@@ -1,0 +1,90 @@
+"""Pure readings of a market's status and its Deployment: the bot's report, the match-over
+lifecycle, and which condition transitions deserve a Warning event.
+
+The bot writes ``status.bot`` (state, phase, prices, position, PnL, ``paramsVersion``,
+``settlementVerified``, ``ordersCancelled``); the operator writes everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from touchline_operator import clock, conditions
+
+Obj = dict[str, Any]
+DONE = "DONE"
+
+
+def bot_section(st: Obj) -> Obj:
+    """``status.bot`` or an empty mapping (never None)."""
+    bot = st.get("bot")
+    return bot if isinstance(bot, dict) else {}
+
+
+def bot_report(st: Obj) -> conditions.BotReport | None:
+    """The bot's report, or None before its first one."""
+    bot = bot_section(st)
+    if not bot:
+        return None
+    verified = bot.get("settlementVerified")
+    return conditions.BotReport(
+        state=bot.get("state"),
+        params_version=bot.get("paramsVersion"),
+        settlement_verified=verified if isinstance(verified, bool) else None,
+        settlement_message=str(bot.get("settlementMessage") or ""),
+    )
+
+
+def bot_done(st: Obj) -> bool:
+    """The bot reported that its match is over."""
+    return bot_section(st).get("state") == DONE
+
+
+def children_deleted(st: Obj) -> bool:
+    """The children were removed after the match; nothing is to be recreated."""
+    return bool(st.get("childrenDeletedAt"))
+
+
+def done_fields(st: Obj, now: str) -> Obj:
+    """``doneAt``, stamped once when the bot first reports DONE."""
+    if bot_done(st):
+        return {"doneAt": st.get("doneAt") or now}
+    return {}
+
+
+def cleanup_due(st: Obj, *, now: str, delay_secs: int) -> bool:
+    """DONE for at least ``delay_secs`` and not cleaned up yet."""
+    done_at = st.get("doneAt")
+    if not done_at or children_deleted(st) or not bot_done(st):
+        return False
+    elapsed = clock.parse_rfc3339(now) - clock.parse_rfc3339(str(done_at))
+    return elapsed >= dt.timedelta(seconds=delay_secs)
+
+
+def needs_cancel_confirmation(st: Obj) -> bool:
+    """A bot that ever reported may have resting orders until it confirms they are cancelled."""
+    bot = bot_section(st)
+    return bool(bot) and bot.get("ordersCancelled") is not True
+
+
+def deployment_state(dep: Obj | None) -> conditions.DeploymentState | None:
+    """The replica counts of a live Deployment."""
+    if dep is None:
+        return None
+    spec, st = dep.get("spec") or {}, dep.get("status") or {}
+    meta = dep.get("metadata") or {}
+    return conditions.DeploymentState(
+        replicas=int(spec.get("replicas", 1) or 0),
+        ready_replicas=int(st.get("readyReplicas") or 0),
+        updated_replicas=int(st.get("updatedReplicas") or 0),
+        generation=int(meta.get("generation") or 0),
+        observed_generation=int(st.get("observedGeneration") or 0),
+    )
+
+
+def is_bad(cond: conditions.Condition) -> bool:
+    """Transitions that a person should notice."""
+    if cond.type == "Degraded":
+        return cond.status == conditions.TRUE
+    return cond.type in ("Ready", "SettlementVerified") and cond.status == conditions.FALSE
