@@ -42,6 +42,9 @@ all_present() {
 }
 
 build_control_plane() {
+    if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+        PATH="/usr/local/go/bin:$PATH"
+    fi
     command -v go >/dev/null || fail "no Go toolchain on PATH (needed to build kube-apiserver)"
     say "building kube-apiserver, kube-controller-manager ($K8S_VERSION) and etcd ($ETCD_VERSION)"
     say "  with $(GOTOOLCHAIN=local go version); the first build takes many minutes on 2 cores"

@@ -1,7 +1,8 @@
 """Child processes of the end-to-end control plane: start, watch, wait for, and stop.
 
 Each process runs in its own session (process group) with its output in a log file, so a
-failed start can quote the log and teardown can reach every child, also after a test failed.
+failed start can quote the log and teardown can reach every child, also after a test failed;
+and the kernel SIGKILLs each one if the pytest process dies without tearing down.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import httpx
 
 _LOG_TAIL_CHARS = 3000
 _POLL_SECS = 0.2
+# util-linux's setpriv sets the parent-death signal, then execs the binary.
+_DIE_WITH_PARENT = ("setpriv", "--pdeathsig", "KILL", "--")
 
 
 class StartError(RuntimeError):
@@ -60,7 +63,7 @@ def start(name: str, argv: Sequence[str], log_dir: Path) -> Child:
     log = log_dir / f"{name}.log"
     with log.open("ab") as out:
         popen = subprocess.Popen(
-            list(argv),
+            [*_DIE_WITH_PARENT, *argv],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
