@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import threading
 from typing import Any
 
 import kopf
@@ -32,8 +33,8 @@ async def serve(
     liveness: str | None = None,
     peering: str | None = None,
     priority: int = 0,
-    stop_flag: asyncio.Event | None = None,
-    ready_flag: asyncio.Event | None = None,
+    stop_flag: asyncio.Event | threading.Event | None = None,
+    ready_flag: asyncio.Event | threading.Event | None = None,
 ) -> None:
     """Run the operator until ``stop_flag`` is set (or forever)."""
     from touchline_operator import handlers  # noqa: F401, PLC0415 - registers the handlers

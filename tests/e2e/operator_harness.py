@@ -1,0 +1,132 @@
+"""Helpers for the operator's end-to-end tests: install the CRDs, run the operator in a thread
+against the real control plane, and build ``SoccerMarket`` manifests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tests.e2e import cluster
+from touchline_operator import main, runtime
+
+ROOT = Path(__file__).resolve().parents[2]
+CRD_NAMES = ("soccermarkets.touchline.dev", "riskpolicies.touchline.dev")
+START_TIMEOUT_SECS = 60.0
+RULES_HASH = "ab" * 32
+HOME_TOKEN = "7132104567925221259462638553270691275033272857194253228963137931245558399256"
+
+SPEC: dict[str, Any] = {
+    "league": "EPL",
+    "matchName": "Arsenal vs Tottenham",
+    "startTimeUtc": "2030-01-15T20:00:00Z",
+    "scheduledEndTimeUtc": "2030-01-15T21:55:00Z",
+    "kalshi": {"ticker": "KXEPLGAME-30JAN15ARSTOT-ARS"},
+    "polymarket": {"marketSlug": "epl-ars-tot", "tokenIds": {"home": HOME_TOKEN}},
+    "settlementEquivalence": {"rulesHash": RULES_HASH},
+}
+
+
+def market(name: str, namespace: str, **spec_changes: Any) -> dict[str, Any]:
+    """A valid ``SoccerMarket`` with top-level spec keys replaced (``None`` removes a key)."""
+    spec = copy.deepcopy(SPEC)
+    for key, value in spec_changes.items():
+        if value is None:
+            spec.pop(key, None)
+        else:
+            spec[key] = value
+    return {
+        "apiVersion": "touchline.dev/v1alpha1",
+        "kind": "SoccerMarket",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": spec,
+    }
+
+
+@contextlib.contextmanager
+def crds_installed(k8s: cluster.ControlPlane) -> Iterator[None]:
+    """Apply the CRDs unless another test (e.g. a Helm install) already did; remove ours after."""
+    present = k8s.kubectl("get", "crd", *CRD_NAMES, check=False).returncode == 0
+    if not present:
+        k8s.kubectl("apply", "-f", str(ROOT / "crds"))
+        for crd in CRD_NAMES:
+            k8s.kubectl("wait", "--for=condition=Established", f"crd/{crd}", "--timeout=60s")
+    try:
+        yield
+    finally:
+        if not present:
+            k8s.kubectl("delete", "-f", str(ROOT / "crds"), "--wait=false", check=False)
+
+
+def fleet_config_map(namespace: str, fleet_yaml: str = "image: touchline:1.0\n") -> dict[str, Any]:
+    """The fleet settings ConfigMap the operator finds by its label."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": "touchline-fleet",
+            "namespace": namespace,
+            "labels": {"touchline.dev/fleet": "true"},
+        },
+        "data": {"fleet.yaml": fleet_yaml},
+    }
+
+
+@contextlib.contextmanager
+def operator_running(namespace: str, kubeconfig: Path) -> Iterator[runtime.Options]:
+    """The operator in a background thread (its own event loop), watching ``namespace``."""
+    options = runtime.Options(
+        namespaces=(namespace,), fleet_namespace=namespace, kubeconfig=str(kubeconfig)
+    )
+    stop, ready = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(main.serve(options, stop_flag=stop, ready_flag=ready))
+        except BaseException as exc:  # noqa: BLE001 - reported to the test thread below
+            failures.append(exc)
+
+    previous = os.environ.get("KUBECONFIG")
+    os.environ["KUBECONFIG"] = str(kubeconfig)  # kopf's own login reads it
+    thread = threading.Thread(target=target, name="touchline-operator", daemon=True)
+    thread.start()
+    try:
+        cluster.eventually(lambda: ready.is_set() or bool(failures), "operator started",
+                           timeout_secs=START_TIMEOUT_SECS)  # fmt: skip
+        assert not failures, failures
+        yield options
+    finally:
+        stop.set()
+        thread.join(timeout=START_TIMEOUT_SECS)
+        if previous is None:
+            os.environ.pop("KUBECONFIG", None)
+        else:
+            os.environ["KUBECONFIG"] = previous
+    assert not thread.is_alive(), "operator did not stop"
+    assert not failures, failures
+
+
+def get(k8s: cluster.ControlPlane, kind: str, name: str, namespace: str) -> dict[str, Any] | None:
+    """One object as JSON, or None when it does not exist."""
+    done = k8s.kubectl("get", kind, name, "-n", namespace, "-o", "json", check=False)
+    if done.returncode != 0:
+        return None
+    loaded: dict[str, Any] = json.loads(done.stdout)
+    return loaded
+
+
+def condition(obj: dict[str, Any] | None, kind: str) -> dict[str, Any]:
+    """The condition of ``kind`` in an object's status (empty when absent)."""
+    for cond in ((obj or {}).get("status") or {}).get("conditions") or []:
+        if cond.get("type") == kind:
+            result: dict[str, Any] = cond
+            return result
+    return {}
