@@ -1,0 +1,138 @@
+"""The test-control API under ``/_sim``: seed series, markets and keys, drive the lifecycle,
+arm faults, force a position mismatch, run takers and read the full state.
+
+These routes are not part of Kalshi's API; they exist so that scenarios running the simulator
+as a separate process can do what in-process tests do through ``RunningKalshiSim``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from touchline_bot.core import units
+from touchline_bot.sim.kalshi import errors, httpkit, lifecycle, model, seed, state, wire
+
+routes = web.RouteTableDef()
+
+
+async def _call(request: web.Request) -> tuple[state.SimState, dict[str, Any]]:
+    st = request.app[state.STATE]
+    return st, await httpkit.body(request)
+
+
+def _ok(st: state.SimState, body: dict[str, Any] | None = None) -> web.Response:
+    st.flush()
+    return httpkit.json(body or {"ok": True})
+
+
+def _refused(exc: Exception) -> web.Response:
+    if isinstance(exc, errors.RejectedError):
+        return httpkit.json(exc.body(), status=exc.status)
+    return httpkit.json({"error": {"code": "bad_request", "message": str(exc)}}, status=400)
+
+
+@routes.post("/_sim/keys")
+async def add_key(request: web.Request) -> web.Response:
+    """``{key_id, public_key_pem, balance_dollars?}``: register an API key and its account."""
+    try:
+        st, body = await _call(request)
+        balance = units.money_from_dollars(str(body.get("balance_dollars", "10000")))
+        st.register_key(str(body["key_id"]), str(body["public_key_pem"]).encode(), balance)
+    except (errors.RejectedError, KeyError, ValueError, TypeError) as exc:
+        return _refused(exc)
+    return _ok(st)
+
+
+@routes.post("/_sim/series")
+async def add_series(request: web.Request) -> web.Response:
+    """``{ticker, title?, fee_type?, fee_multiplier?}``."""
+    try:
+        st, body = await _call(request)
+        st.exchange.add_series(seed.series_from_dict(body))
+    except (errors.RejectedError, KeyError, ValueError) as exc:
+        return _refused(exc)
+    return _ok(st)
+
+
+@routes.post("/_sim/markets")
+async def add_market(request: web.Request) -> web.Response:
+    """A market (see ``seed.market_from_dict``); ``{"epl_match": true}`` seeds a whole match."""
+    try:
+        st, body = await _call(request)
+        if body.get("epl_match"):
+            return _ok(st, {"tickers": seed.epl_match(st.exchange, st.now_ms())})
+        st.exchange.add_market(seed.market_from_dict(body, st.now_ms()))
+    except (errors.RejectedError, KeyError, ValueError) as exc:
+        return _refused(exc)
+    return _ok(st)
+
+
+@routes.post("/_sim/markets/{ticker}/status")
+async def set_status(request: web.Request) -> web.Response:
+    """``{status, result?}``: pause, reactivate, close, determine or settle a market."""
+    try:
+        st, body = await _call(request)
+        status = model.MarketStatus(str(body["status"]))
+        lifecycle.set_status(
+            st.exchange,
+            request.match_info["ticker"],
+            status,
+            st.now_ms(),
+            result=str(body.get("result", "")),
+        )
+    except (errors.RejectedError, KeyError, ValueError) as exc:
+        return _refused(exc)
+    return _ok(st)
+
+
+@routes.post("/_sim/faults")
+async def set_faults(request: web.Request) -> web.Response:
+    """``{drop_deltas?, server_errors?, rate_limit_storm?, latency_ms?, frozen?, disconnect?}``."""
+    try:
+        st, body = await _call(request)
+        disconnect = st.faults.update(body)
+    except (errors.RejectedError, ValueError) as exc:
+        return _refused(exc)
+    if disconnect:
+        await st.hub.close_all()
+    return _ok(st)
+
+
+@routes.post("/_sim/positions")
+async def force_position(request: web.Request) -> web.Response:
+    """``{key_id, ticker, position_fp}``: overwrite a position (a venue/bot mismatch)."""
+    try:
+        st, body = await _call(request)
+        account = st.exchange.accounts[str(body["key_id"])]
+        pos = account.position(str(body["ticker"]))
+        pos.position = units.parse_count(str(body["position_fp"]))
+        pos.updated_ms = st.now_ms()
+    except (errors.RejectedError, KeyError, ValueError) as exc:
+        return _refused(exc)
+    return _ok(st)
+
+
+@routes.get("/_sim/state")
+async def full_state(request: web.Request) -> web.Response:
+    """Markets, every order (resting first), positions, balances, faults fired."""
+    st = request.app[state.STATE]
+    ex = st.exchange
+    ordered = sorted(ex.orders.values(), key=lambda o: (not o.is_resting, o.created_ms))
+    return httpkit.json(
+        {
+            "markets": [wire.market(m, ex.books[m.ticker]) for m in ex.markets.values()],
+            "orders": [wire.order(o) for o in ordered],
+            "accounts": {
+                user: {
+                    "balance_dollars": units.format_money(account.balance),
+                    "positions": [wire.position(t, p) for t, p in account.positions.items()],
+                }
+                for user, account in ex.accounts.items()
+            },
+            "faults_fired": dict(st.faults.fired),
+            "garbled_requests": st.garbled_requests,
+            "garbled_ws_commands": st.hub.garbled_commands,
+        }
+    )
