@@ -18,6 +18,9 @@ from touchline_bot.venues.kalshi import errors
 
 DEFAULT_COST_TOKENS = 10
 CANCEL_COST_TOKENS = 2
+DEFAULT_HEADROOM_BPS = 500
+"""Refill 5% slower than the venue: a request that reaches Kalshi later than one sent after it
+(HTTP connections run in parallel) must still find its tokens there."""
 
 
 class Bucket(enum.StrEnum):
@@ -71,8 +74,10 @@ class TokenBucket:
 
     __slots__ = ("_capacity_milli", "_last_ms", "_level_milli", "_rate")
 
-    def __init__(self, spec: BucketSpec, now_ms: int) -> None:
-        self._rate = spec.refill_tokens_per_sec  # milli-tokens per millisecond
+    def __init__(self, spec: BucketSpec, now_ms: int, *, headroom_bps: int = 0) -> None:
+        # Tokens per second are milli-tokens per millisecond; the headroom refills a little
+        # slower than the venue so requests delayed unevenly on the way still fit its bucket.
+        self._rate = max(1, spec.refill_tokens_per_sec * (10_000 - headroom_bps) // 10_000)
         self._capacity_milli = spec.capacity_tokens * 1000
         self._level_milli = self._capacity_milli
         self._last_ms = now_ms
@@ -112,11 +117,12 @@ class RateLimiter:
         *,
         monotonic_ms: Callable[[], int],
         enabled: bool = True,
+        headroom_bps: int = DEFAULT_HEADROOM_BPS,
     ) -> None:
         now = monotonic_ms()
         self._buckets = {
-            Bucket.READ: TokenBucket(limits.read, now),
-            Bucket.WRITE: TokenBucket(limits.write, now),
+            Bucket.READ: TokenBucket(limits.read, now, headroom_bps=headroom_bps),
+            Bucket.WRITE: TokenBucket(limits.write, now, headroom_bps=headroom_bps),
         }
         self._locks = {Bucket.READ: asyncio.Lock(), Bucket.WRITE: asyncio.Lock()}
         self._monotonic_ms = monotonic_ms

@@ -52,6 +52,19 @@ def test_bucket_takes_or_reports_wait(
     assert [bucket.try_take(cost, now) for now, cost in takes] == expected_waits_ms
 
 
+@pytest.mark.parametrize(
+    ("headroom_bps", "wait_ms"),
+    [
+        pytest.param(0, 100, id="no-headroom-venue-rate"),
+        pytest.param(500, 106, id="five-percent-slower-refill"),
+    ],
+)
+def test_headroom_refills_slower_than_the_venue(headroom_bps: int, wait_ms: int) -> None:
+    bucket = ratelimit.TokenBucket(ratelimit.TIERS["basic"].write, 0, headroom_bps=headroom_bps)
+    assert bucket.try_take(100, 0) == 0
+    assert bucket.try_take(10, 0) == wait_ms
+
+
 def test_batch_larger_than_bucket_capacity_is_refused_whole() -> None:
     bucket = ratelimit.TokenBucket(ratelimit.TIERS["basic"].write, now_ms=0)
     with pytest.raises(errors.KalshiLimiterRefusedError, match="110 tokens"):
@@ -77,7 +90,7 @@ async def test_limiter_waits_until_tokens_refill_and_counts_the_wait() -> None:
     waiter = asyncio.create_task(limiter.acquire(ratelimit.Bucket.WRITE, 10))
     await asyncio.sleep(0)
     assert not waiter.done()
-    clock.now = 10  # 10 ms at 1000 tokens/s refills the 10 tokens
+    clock.now = 11  # 11 ms at 950 tokens/s (1000 less the 5% headroom) refills 10 tokens
     await asyncio.wait_for(waiter, timeout=5)
     assert limiter.waits == 1
 
