@@ -59,8 +59,15 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     settings.watching.server_timeout = 300
     settings.watching.client_timeout = 330
     settings.networking.request_timeout = 30
-    settings.batching.worker_limit = 64
+    settings.queueing.worker_limit = 64
     memo.state = await runtime.State.start(memo.options)
+
+
+@kopf.on.login()
+async def login(memo: Any, **_: Any) -> kopf.ConnectionInfo:
+    """kopf authenticates exactly like our own client (kubeconfig, or the pod's account)."""
+    options: runtime.Options = memo.options
+    return runtime.connection_info(await runtime.load_configuration(options.kubeconfig))
 
 
 @kopf.on.cleanup()
@@ -127,7 +134,7 @@ async def fleet_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
         log.warning("fleet settings refused", extra={"error": str(exc)})
         return
     state.ctx.last_fleet = new
-    state.start_rollout(rollout_runner.run(state, new, body))
+    state.start_rollout(rollout_runner.supervise(state, new, body))
 
 
 @kopf.timer(*MARKETS, interval=CLEANUP_INTERVAL_SECS, idle=CLEANUP_INTERVAL_SECS,

@@ -7,12 +7,13 @@ is woken by market and Deployment events (``State.changed``), not by a fixed sle
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from touchline_operator import clock, conditions, fleet, models, reconcile, render, rollout
+from touchline_operator import clock, conditions, fleet, kube, models, reconcile, render, rollout
 from touchline_operator import status as status_mod
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ Obj = dict[str, Any]
 ROLLOUT_ANNOTATION = "touchline.dev/rollout"
 WAKE_SECS = 5.0
 """Re-check at least this often even if no event arrives (a missed event must not stall)."""
+RETRY_MAX_SECS = 30.0
 FAILING_WAIT_REASONS = frozenset(
     {"CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError",
      "InvalidImageName", "CreateContainerError"}
@@ -174,3 +176,25 @@ async def run(state: runtime.State, new: fleet.Fleet, fleet_cm: Obj) -> None:
         m.labels("done").set(done)
     progress |= {"state": "Succeeded"}
     await _record(state, fleet_cm, progress, "RolloutSucceeded", f"{done} markets on {revision}")
+
+
+async def supervise(state: runtime.State, new: fleet.Fleet, fleet_cm: Obj) -> None:
+    """``run`` with retries on transient API trouble (re-planning is idempotent: markets already
+    moved count as up to date); a refusal by the API server stops the rollout with an Event."""
+    attempt = 0
+    while True:
+        try:
+            await run(state, new, fleet_cm)
+        except kube.TransientApiError as exc:
+            attempt += 1
+            delay_secs = min(RETRY_MAX_SECS, 0.5 * 2**attempt)
+            log.warning(
+                "rollout interrupted; retrying", extra={"error": str(exc), "delay_secs": delay_secs}
+            )
+            await asyncio.sleep(delay_secs)
+        except kube.RejectedError as exc:
+            state.metrics.rollout_batches.labels("failed").inc()
+            state.ctx.events(fleet_cm, "Warning", "RolloutRejected", str(exc))
+            return
+        else:
+            return

@@ -49,7 +49,8 @@ def post_event(body: Obj, kind: str, reason: str, message: str) -> None:
         log.info("event not posted outside the operator", extra={"reason": reason})
 
 
-async def _api_client(kubeconfig: str | None) -> k8s_client.ApiClient:
+async def load_configuration(kubeconfig: str | None) -> k8s_client.Configuration:
+    """Client settings: the given kubeconfig, else in-cluster, else the default kubeconfig."""
     configuration = k8s_client.Configuration()
     if kubeconfig is None:
         try:
@@ -61,7 +62,22 @@ async def _api_client(kubeconfig: str | None) -> k8s_client.ApiClient:
         await k8s_config.load_kube_config(
             config_file=kubeconfig, client_configuration=configuration
         )
-    return k8s_client.ApiClient(configuration)
+    return configuration
+
+
+def connection_info(configuration: k8s_client.Configuration) -> kopf.ConnectionInfo:
+    """The same credentials for kopf's own API access (so both clients act as one identity)."""
+    bearer = str((configuration.api_key or {}).get("BearerToken") or "")
+    scheme, _, token = bearer.partition(" ") if " " in bearer else ("Bearer", "", bearer)
+    return kopf.ConnectionInfo(
+        server=str(configuration.host),
+        ca_path=configuration.ssl_ca_cert or None,
+        insecure=not configuration.verify_ssl,
+        scheme=scheme if token else None,
+        token=token or None,
+        certificate_path=configuration.cert_file or None,
+        private_key_path=configuration.key_file or None,
+    )
 
 
 @dataclass
@@ -79,7 +95,7 @@ class State:
     @classmethod
     async def start(cls, options: Options) -> State:
         """Connect, and serve metrics when a port is given."""
-        api = await _api_client(options.kubeconfig)
+        api = k8s_client.ApiClient(await load_configuration(options.kubeconfig))
         ctx = reconcile.Context(
             kube=kube.Kube(api),
             fleet_namespace=options.fleet_namespace,
