@@ -125,14 +125,14 @@ class PolymarketFeed:
     def _apply_ws(self, message: messages.Message, now: int) -> None:
         self.stats.ws_data_messages += 1
         self._last_heard_ms = now
-        if self.mode is stats.FeedMode.FALLBACK and not self._snapshotted:
+        if isinstance(message, messages.BookSnapshot):
+            self._snapshotted.add(message.asset_id)
+        elif self.mode is stats.FeedMode.FALLBACK and not self._has_full_snapshot():
             # Data without a fresh snapshot cannot be merged into REST-polled books; ask for
             # a new session, whose initial dump brings the snapshot.
             if self._current is not None:
                 self._closer = asyncio.get_running_loop().create_task(self._current.close())
             return
-        if isinstance(message, messages.BookSnapshot):
-            self._snapshotted.add(message.asset_id)
         self.data.apply(message, now_ms=now, source=store.Source.WS)
 
     def _has_full_snapshot(self) -> bool:
