@@ -1,0 +1,291 @@
+"""The live-order view of one market: what we sent, what the venue confirmed, what may still fill.
+
+``LiveOrders`` is an immutable map from client order id to :class:`LiveOrder`; every decision the
+core sends and every order event the venue reports produces a new view (pure functions below).
+An order whose action is in flight (a placement not yet acknowledged, a cancel, amend or decrease
+not yet confirmed) keeps both its old and its pending terms, because either may still fill: risk
+counts the larger. Fills reduce every quantity that may still trade, including those of an order
+whose cancel or amend is in flight. ``reconcile`` turns desired quotes into the fewest decisions.
+
+This module must not: read clocks, do I/O, or import anything outside the standard library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from touchline_bot.core import decisions, events, units
+from touchline_bot.core.quote import Quote
+from touchline_bot.core.types import Side
+
+
+class OrderStatus(StrEnum):
+    """Where an order stands between us and the venue."""
+
+    PENDING_NEW = "pending_new"
+    RESTING = "resting"
+    PENDING_CANCEL = "pending_cancel"
+    PENDING_AMEND = "pending_amend"
+    PENDING_DECREASE = "pending_decrease"
+
+
+@dataclass(frozen=True, slots=True)
+class LiveOrder:
+    """One of our orders. ``qty`` is the remaining quantity at ``price`` as last confirmed (or as
+    sent, while ``PENDING_NEW``); ``pending_price``/``pending_qty`` are the terms of an amend or
+    decrease in flight (the remaining quantity asked for), else ``None``."""
+
+    client_order_id: str
+    side: Side
+    price: units.Price
+    qty: units.Qty
+    status: OrderStatus
+    order_id: str | None = None
+    post_only: bool = True
+    pending_price: units.Price | None = None
+    pending_qty: units.Qty | None = None
+
+    @property
+    def in_flight(self) -> bool:
+        """True while an action on this order awaits the venue's answer."""
+        return self.status is not OrderStatus.RESTING
+
+    @property
+    def worst_qty(self) -> units.Qty:
+        """The most this order may still fill: the larger of its confirmed and pending terms."""
+        return units.Qty(max(self.qty, self.pending_qty or 0))
+
+    @property
+    def worst_price(self) -> units.Price:
+        """The least favourable price it may still fill at (highest bid, lowest ask)."""
+        prices = [self.price] if self.pending_price is None else [self.price, self.pending_price]
+        return units.Price(max(prices) if self.side is Side.BID else min(prices))
+
+
+@dataclass(frozen=True, slots=True)
+class LiveOrders(Mapping[str, LiveOrder]):
+    """An immutable map of our orders by client order id (updates return a new view)."""
+
+    by_id: Mapping[str, LiveOrder]
+
+    def __getitem__(self, key: str) -> LiveOrder:
+        return self.by_id[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_id)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def put(self, order: LiveOrder) -> LiveOrders:
+        """A view with ``order`` added or replaced."""
+        return LiveOrders({**self.by_id, order.client_order_id: order})
+
+    def drop(self, client_order_id: str) -> LiveOrders:
+        """A view without that order (unchanged when unknown)."""
+        return LiveOrders({k: v for k, v in self.by_id.items() if k != client_order_id})
+
+
+EMPTY = LiveOrders({})
+
+
+def apply_decision(live: LiveOrders, decision: decisions.Decision) -> LiveOrders:
+    """The view right after the engine is told to carry out ``decision``."""
+    match decision:
+        case decisions.PlaceOrder():
+            return live.put(_placed(decision))
+        case decisions.AmendOrder():
+            amend = (OrderStatus.PENDING_AMEND, decision.price, decision.qty)
+            return _mark(live, decision.client_order_id, *amend)  # fmt: skip
+        case decisions.DecreaseOrder():
+            order = live.get(decision.client_order_id)
+            left = units.Qty(max(0, order.qty - decision.reduce_by)) if order else None
+            return _mark(live, decision.client_order_id, OrderStatus.PENDING_DECREASE, None, left)
+        case decisions.CancelOrder():
+            return _mark(live, decision.client_order_id, OrderStatus.PENDING_CANCEL, None, None)
+        case decisions.CancelAll():
+            for cid in list(live):
+                live = _mark(live, cid, OrderStatus.PENDING_CANCEL, None, None)
+            return live
+        case _:
+            return live
+
+
+def _placed(decision: decisions.PlaceOrder) -> LiveOrder:
+    return LiveOrder(
+        client_order_id=decision.client_order_id,
+        side=decision.side,
+        price=decision.price,
+        qty=decision.qty,
+        status=OrderStatus.PENDING_NEW,
+        post_only=decision.post_only,
+    )
+
+
+def _mark(
+    live: LiveOrders,
+    cid: str,
+    status: OrderStatus,
+    price: units.Price | None,
+    qty: units.Qty | None,
+) -> LiveOrders:
+    order = live.get(cid)
+    if order is None:
+        return live
+    if status is OrderStatus.PENDING_CANCEL:
+        # A cancel supersedes an amend in flight: either terms may still fill until confirmed.
+        return live.put(replace(order, status=status))
+    return live.put(replace(order, status=status, pending_price=price, pending_qty=qty))
+
+
+def apply_event(live: LiveOrders, event: events.Event) -> LiveOrders:
+    """The view after an order event from the venue; other events leave it unchanged."""
+    match event:
+        case events.OrderAcknowledged():
+            return _acknowledged(live, event)
+        case events.OrderRejected():
+            return _rejected(live, event.client_order_id)
+        case events.OrderFilled():
+            return _filled(live, event.client_order_id, event.qty)
+        case events.OrderCancelled():
+            return live.drop(event.client_order_id)
+        case _:
+            return live
+
+
+def _acknowledged(live: LiveOrders, event: events.OrderAcknowledged) -> LiveOrders:
+    order = live.get(event.client_order_id)
+    if order is None:
+        return live
+    if event.remaining_qty <= 0:
+        return live.drop(order.client_order_id)
+    # A placement acknowledged after we asked to cancel it stays on its way out.
+    keep_cancel = order.status is OrderStatus.PENDING_CANCEL
+    status = OrderStatus.PENDING_CANCEL if keep_cancel else OrderStatus.RESTING
+    updated = replace(
+        order,
+        order_id=event.order_id,
+        price=event.price,
+        qty=event.remaining_qty,
+        status=status,
+        pending_price=order.pending_price if keep_cancel else None,
+        pending_qty=order.pending_qty if keep_cancel else None,
+    )
+    return live.put(updated)
+
+
+def _rejected(live: LiveOrders, cid: str) -> LiveOrders:
+    order = live.get(cid)
+    if order is None:
+        return live
+    if order.status is OrderStatus.PENDING_NEW:
+        return live.drop(cid)
+    if order.status is OrderStatus.PENDING_CANCEL and order.order_id is None:
+        # Never acknowledged and now refused: it is not on the book.
+        return live.drop(cid)
+    if order.qty <= 0:
+        return live.drop(cid)
+    # A refused amend, decrease or cancel leaves the order resting on its old terms.
+    return live.put(
+        replace(order, status=OrderStatus.RESTING, pending_price=None, pending_qty=None)
+    )
+
+
+def _filled(live: LiveOrders, cid: str, qty: units.Qty) -> LiveOrders:
+    order = live.get(cid)
+    if order is None:
+        return live
+    left = units.Qty(max(0, order.qty - qty))
+    pending = None if order.pending_qty is None else units.Qty(max(0, order.pending_qty - qty))
+    if left == 0 and not pending:
+        return live.drop(cid)
+    return live.put(replace(order, qty=left, pending_qty=pending))
+
+
+def apply_decisions(live: LiveOrders, batch: tuple[decisions.Decision, ...]) -> LiveOrders:
+    """The view after the engine is told to carry out every decision of ``batch``."""
+    for decision in batch:
+        live = apply_decision(live, decision)
+    return live
+
+
+def reconcile(
+    desired: tuple[Quote, ...],
+    live: LiveOrders,
+    *,
+    refresh_tolerance: units.Price,
+    prefix: str,
+    next_id: int,
+) -> tuple[tuple[decisions.Decision, ...], int]:
+    """The fewest decisions that turn ``live`` into ``desired``, and the next id counter.
+
+    Orders are matched to quotes per side by rank, best price first on both (robust to a
+    restart, when the levels orders were placed for are unknown). An order with an action in
+    flight is never touched, and orders on their way out (cancel in flight) match nothing.
+    A matched resting order is left alone when its price is within ``refresh_tolerance``
+    and its size equal; decreased when only the size drops (keeps queue priority); amended
+    otherwise (a price move or a larger size). Unmatched resting orders are cancelled,
+    unmatched quotes placed as ``f"{prefix}-{counter}"``. Cancels come first, then decreases
+    and amends, then placements.
+    """
+    cancels: list[decisions.Decision] = []
+    changes: list[decisions.Decision] = []
+    places: list[decisions.Decision] = []
+    for side in (Side.BID, Side.ASK):
+        sign = -1 if side is Side.BID else 1
+        wanted = sorted(
+            (q for q in desired if q.side is side), key=lambda q: (sign * q.price, q.level)
+        )
+        active = _ranked(live, side)
+        for order, quote in zip(active, wanted, strict=False):
+            if order.in_flight:
+                continue
+            action = _adjust(order, quote, refresh_tolerance)
+            if isinstance(action, decisions.CancelOrder):
+                cancels.append(action)
+                action, next_id = _place(quote, prefix, next_id)
+                places.append(action)
+            elif action is not None:
+                changes.append(action)
+        cancels.extend(
+            decisions.CancelOrder(o.client_order_id)
+            for o in active[len(wanted) :]
+            if not o.in_flight
+        )
+        for quote in wanted[len(active) :]:
+            action, next_id = _place(quote, prefix, next_id)
+            places.append(action)
+    return (*cancels, *changes, *places), next_id
+
+
+def _ranked(live: LiveOrders, side: Side) -> list[LiveOrder]:
+    staying = [
+        o for o in live.values() if o.side is side and o.status is not OrderStatus.PENDING_CANCEL
+    ]
+    sign = -1 if side is Side.BID else 1
+    return sorted(staying, key=lambda o: (sign * o.price, o.client_order_id))
+
+
+def _adjust(order: LiveOrder, quote: Quote, tolerance: units.Price) -> decisions.Decision | None:
+    if order.post_only != quote.post_only:
+        # Amend cannot change the order type: replace it (the caller places the new one).
+        return decisions.CancelOrder(order.client_order_id)
+    close = abs(order.price - quote.price) <= tolerance
+    if close and order.qty == quote.qty:
+        return None
+    if close and quote.qty < order.qty:
+        return decisions.DecreaseOrder(order.client_order_id, units.Qty(order.qty - quote.qty))
+    return decisions.AmendOrder(order.client_order_id, quote.price, quote.qty)
+
+
+def _place(quote: Quote, prefix: str, next_id: int) -> tuple[decisions.PlaceOrder, int]:
+    place = decisions.PlaceOrder(
+        client_order_id=f"{prefix}-{next_id}",
+        side=quote.side,
+        price=quote.price,
+        qty=quote.qty,
+        post_only=quote.post_only,
+    )
+    return place, next_id + 1
