@@ -89,8 +89,8 @@ async def test_in_play_freeze_is_detected_within_the_staleness_window_and_recove
     await wait_until(
         lambda: (
             running_feed.stats.rest_polls >= 2
-            and running_feed.data.freshness(venue.yes["home"]).source is store.Source.REST
-        ),  # type: ignore[union-attr]
+            and _source(running_feed, venue.yes["home"]) is store.Source.REST
+        ),
         timeout_secs=3,
     )
 
