@@ -25,10 +25,10 @@ def st(request: web.Request) -> state.SimState:
 
 
 def user(request: web.Request) -> str:
-    user = request.get("user_id")
+    user: str | None = request.get(state.USER_ID)
     if not user:
         raise errors.unauthorized("authentication required")
-    return str(user)
+    return user
 
 
 async def body(request: web.Request) -> dict[str, Any]:

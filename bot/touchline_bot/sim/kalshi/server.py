@@ -64,9 +64,11 @@ async def _guard(st: state.SimState, request: web.Request) -> None:
             k: request.headers.get(k, "")
             for k in (auth.KEY_HEADER, auth.TIMESTAMP_HEADER, auth.SIGNATURE_HEADER)
         }
-        request["user_id"] = st.verifier.verify(headers, request.method, request.path, st.now_ms())
+        request[state.USER_ID] = st.verifier.verify(
+            headers, request.method, request.path, st.now_ms()
+        )
     write, cost = _cost(request)
-    who = str(request.get("user_id") or request.remote or "anonymous")
+    who = request.get(state.USER_ID) or request.remote or "anonymous"
     if cost and not st.limiter.admit(who, write=write, cost=cost, now_ms=st.now_ms()):
         raise errors.too_many_requests()
 

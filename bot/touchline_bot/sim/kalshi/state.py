@@ -50,3 +50,4 @@ class SimState:
 
 
 STATE: web.AppKey[SimState] = web.AppKey("kalshi_sim_state", SimState)
+USER_ID: web.RequestKey[str] = web.RequestKey("kalshi_sim_user_id", str)
