@@ -134,7 +134,7 @@ class KalshiStream:
         self._ws = ws
         try:
             for command in self.feed.start_connection():
-                await ws.send_bytes(orjson.dumps(command))
+                await self._send(ws, command)
             self._emit(StreamStatus(connected=True, reason="connected"))
             reason = await self._read(ws)
         except (aiohttp.ClientError, ConnectionError) as exc:
@@ -148,6 +148,11 @@ class KalshiStream:
         self._emit(StreamStatus(connected=False, reason=reason))
         return True
 
+    @staticmethod
+    async def _send(ws: aiohttp.ClientWebSocketResponse, command: feed.Command) -> None:
+        # Commands go as text frames: the venue ignores binary ones.
+        await ws.send_str(orjson.dumps(command).decode())
+
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> str:
         while True:
             try:
@@ -158,7 +163,7 @@ class KalshiStream:
                 return "idle timeout"
             if frame.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
                 for command in self.on_frame(frame.data):
-                    await ws.send_bytes(orjson.dumps(command))
+                    await self._send(ws, command)
             elif frame.type in (
                 aiohttp.WSMsgType.CLOSE,
                 aiohttp.WSMsgType.CLOSING,

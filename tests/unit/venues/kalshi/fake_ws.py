@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import orjson
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 WS_PATH = "/trade-api/ws/v2"
 
@@ -38,6 +38,8 @@ class FakeVenueWs:
         self.seq = 0
         self.watch.poke()
         async for frame in ws:
+            if frame.type is not WSMsgType.TEXT:
+                continue  # Kalshi ignores binary commands; so must the fake
             command = orjson.loads(frame.data)
             self.commands.append(command)
             self.watch.poke()
