@@ -2,8 +2,10 @@
 once (beside the Deployment's ``Recreate`` strategy, which alone does not survive a partition).
 
 A bot acquires the Lease before its first order, renews it well inside its duration, and treats
-any failure to renew before expiry as lost: it cancels everything and stops. Times come from the
-caller's clock; the API server only stores them.
+any failure to renew before expiry as lost: it cancels everything and stops. A renewal that
+comes after our own expiry is refused too (another pod may have taken over meanwhile; the bot
+must acquire again). Every write carries the ``resourceVersion`` it read, so of two racing pods
+exactly one wins. Times come from the caller's clock; the API server only stores them.
 """
 
 from __future__ import annotations
@@ -17,9 +19,21 @@ from kubernetes_asyncio.client.rest import ApiException
 
 log = logging.getLogger(__name__)
 
+CONFLICT = 409
+NOT_FOUND = 404
+
 
 def _time(ms: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC)
+    seconds, millis = divmod(ms, 1000)
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC) + dt.timedelta(milliseconds=millis)
+
+
+def _ms(moment: dt.datetime | None) -> int:
+    if moment is None:
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(milliseconds=1)
 
 
 class LeaseLostError(Exception):
@@ -50,47 +64,67 @@ class MarketLease:
             lease_transitions=transitions,
         )
 
+    async def _create(self, now_ms: int) -> None:
+        body = client.V1Lease(
+            metadata=client.V1ObjectMeta(name=self.name, namespace=self.namespace),
+            spec=self._spec(now_ms, 0),
+        )
+        try:
+            await self._coordination().create_namespaced_lease(self.namespace, body)
+        except ApiException as exc:
+            if exc.status == CONFLICT:
+                raise LeaseLostError(f"lease {self.name} was created by another pod") from None
+            raise
+
     async def acquire(self, now_ms: int) -> None:
         """Take the Lease if it is free, ours, or expired; raise LeaseLostError otherwise."""
         api = self._coordination()
         try:
             current = await api.read_namespaced_lease(self.name, self.namespace)
         except ApiException as exc:
-            if exc.status != 404:
+            if exc.status != NOT_FOUND:
                 raise
-            body = client.V1Lease(
-                metadata=client.V1ObjectMeta(name=self.name, namespace=self.namespace),
-                spec=self._spec(now_ms, 0),
-            )
-            await api.create_namespaced_lease(self.namespace, body)
-            self.acquired_ms = self.renewed_ms = now_ms
+            self.acquired_ms = now_ms
+            await self._create(now_ms)
+            self.renewed_ms = now_ms
             return
-        spec = current.spec
-        holder = spec.holder_identity if spec else None
-        renewed = spec.renew_time.timestamp() * 1000 if spec and spec.renew_time else 0
-        duration_ms = ((spec.lease_duration_seconds if spec else 0) or self.duration_secs) * 1000
-        if holder not in (None, "", self.holder) and now_ms < renewed + duration_ms:
+        spec = current.spec or client.V1LeaseSpec()
+        holder = spec.holder_identity
+        renewed_ms = _ms(spec.renew_time)
+        duration_ms = (spec.lease_duration_seconds or self.duration_secs) * 1000
+        if holder not in (None, "", self.holder) and now_ms < renewed_ms + duration_ms:
             raise LeaseLostError(f"lease {self.name} is held by {holder}")
         transitions = (spec.lease_transitions or 0) + (0 if holder == self.holder else 1)
         self.acquired_ms = now_ms
         current.spec = self._spec(now_ms, transitions)
-        await api.replace_namespaced_lease(self.name, self.namespace, current)
+        await self._replace(current)
         self.renewed_ms = now_ms
 
     async def renew(self, now_ms: int) -> None:
-        """Renew (optimistic concurrency through resourceVersion); lost on any conflict."""
+        """Renew (optimistic concurrency through resourceVersion); lost on any conflict, on a
+        takeover, or when our own hold expired before this renewal."""
+        if self.renewed_ms == 0 or self.expired(now_ms):
+            raise LeaseLostError(f"lease {self.name} expired before it was renewed")
         api = self._coordination()
-        current = await api.read_namespaced_lease(self.name, self.namespace)
+        try:
+            current = await api.read_namespaced_lease(self.name, self.namespace)
+        except ApiException as exc:
+            if exc.status == NOT_FOUND:
+                raise LeaseLostError(f"lease {self.name} was deleted") from None
+            raise
         if current.spec is None or current.spec.holder_identity != self.holder:
             raise LeaseLostError(f"lease {self.name} was taken over")
         current.spec.renew_time = _time(now_ms)
-        try:
-            await api.replace_namespaced_lease(self.name, self.namespace, current)
-        except ApiException as exc:
-            if exc.status == 409:
-                raise LeaseLostError(f"lease {self.name} changed under us") from exc
-            raise
+        await self._replace(current)
         self.renewed_ms = now_ms
+
+    async def _replace(self, lease: client.V1Lease) -> None:
+        try:
+            await self._coordination().replace_namespaced_lease(self.name, self.namespace, lease)
+        except ApiException as exc:
+            if exc.status == CONFLICT:
+                raise LeaseLostError(f"lease {self.name} changed under us") from None
+            raise
 
     def expired(self, now_ms: int) -> bool:
         """True once our last successful renewal is older than the Lease's duration."""
@@ -104,5 +138,9 @@ class MarketLease:
             if current.spec is not None and current.spec.holder_identity == self.holder:
                 current.spec.holder_identity = ""
                 await api.replace_namespaced_lease(self.name, self.namespace, current)
-        except ApiException:
-            log.warning("could not release the market lease", extra={"lease": self.name})
+        except ApiException as exc:
+            log.warning(
+                "could not release the market lease",
+                extra={"lease": self.name, "status": exc.status},
+            )
+        self.renewed_ms = 0

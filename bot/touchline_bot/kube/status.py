@@ -45,9 +45,12 @@ class StatusWriter:
             **summary,
             "updatedAt": dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC).isoformat(),
         }
-        custom = client.CustomObjectsApi(self.api_client)
-        await custom.patch_namespaced_custom_object_status(
-            api.GROUP, api.VERSION, self.namespace, PLURAL, self.name, {"status": {"bot": stamped}}
+        await api.merge_patch_status(
+            self.api_client,
+            namespace=self.namespace,
+            plural=PLURAL,
+            name=self.name,
+            status={"bot": stamped},
         )
         self._last = summary
         self._last_ms = now_ms

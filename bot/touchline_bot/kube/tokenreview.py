@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from kubernetes_asyncio import client
+from kubernetes_asyncio.client.rest import ApiException
 
 from touchline_bot.risk_service import auth
 
@@ -34,14 +36,21 @@ class TokenReviewAuth:
         self._admins = admin_accounts
 
     async def authenticate(self, authorization: str | None) -> auth.Principal:
-        """Map a token to its market (403 for an account that is no bot of this namespace)."""
+        """Map a token to its market: 401 for a token the API server does not accept for our
+        audience, 403 for an account that is no bot of this namespace, 503 when the API server
+        cannot be asked."""
         if not authorization or not authorization.startswith("Bearer "):
             raise auth.AuthError(401, "missing bearer token")
         token = authorization.removeprefix("Bearer ").strip()
         review = client.V1TokenReview(
             spec=client.V1TokenReviewSpec(token=token, audiences=[self._audience])
         )
-        result = await self._auth.create_token_review(review)
+        try:
+            result = await self._auth.create_token_review(review)
+        except (ApiException, aiohttp.ClientError, TimeoutError) as exc:
+            # The token is not in the exception (it is in the request body, never logged).
+            log.warning("TokenReview failed", extra={"error": type(exc).__name__})
+            raise auth.AuthError(503, "token review unavailable") from None
         status = result.status
         if status is None or not status.authenticated or status.user is None:
             raise auth.AuthError(401, "token not accepted")

@@ -1,4 +1,10 @@
-"""``touchline risk``: run the global risk service as a process (locally, or in a pod)."""
+"""``touchline risk``: run the global risk service as a process (locally, or in a pod).
+
+Local mode: limits from flags, state in ``--state-file``, bots' tokens derived from a shared
+secret in an environment variable. Cluster mode (``--namespace NS --policy NAME``): limits and
+state in the RiskPolicy, bots authenticated by TokenReview (see ``cluster``). In both, the Kalshi
+credentials in the environment enable the last-resort cancel-all and the position cross-check.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,18 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 
 from touchline_bot.core import units
 from touchline_bot.engine import clock
-from touchline_bot.risk_service import rules, runner
+from touchline_bot.risk_service import cluster, rules, runner, server, service, venue
 from touchline_bot.telemetry import logs
 
 log = logging.getLogger(__name__)
+
+Stop = Callable[[], Awaitable[None]]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,28 +32,53 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("risk", help="run the global risk service")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
-    parser.add_argument("--state-file", type=Path, default=Path("risk-state.json"))
-    parser.add_argument("--max-total-notional-dollars", type=Decimal, default=Decimal("125"))
-    parser.add_argument("--max-drawdown-dollars", type=Decimal, default=Decimal("50"))
-    parser.add_argument("--lease-ttl-ms", type=int, default=5_000)
-    parser.add_argument(
+    local = parser.add_argument_group("local mode")
+    local.add_argument("--state-file", type=Path, default=Path("risk-state.json"))
+    local.add_argument("--max-total-notional-dollars", type=Decimal, default=Decimal("125"))
+    local.add_argument("--max-drawdown-dollars", type=Decimal, default=Decimal("50"))
+    local.add_argument("--lease-ttl-ms", type=int, default=5_000)
+    local.add_argument(
         "--secret-env",
         default="TOUCHLINE_RISK_SECRET",
         help="environment variable holding the shared secret bots derive their tokens from",
     )
+    kube = parser.add_argument_group("cluster mode (both --namespace and --policy)")
+    kube.add_argument("--namespace", help="namespace of the RiskPolicy and the bots")
+    kube.add_argument("--policy", help="name of the RiskPolicy")
+    kube.add_argument("--kubeconfig", type=Path, help="default: the in-cluster ServiceAccount")
+    kube.add_argument("--audience", default=cluster.DEFAULT_AUDIENCE)
+    kube.add_argument("--policy-poll-secs", type=float, default=2.0)
+    risk = parser.add_argument_group("enforcement")
+    risk.add_argument("--cancel-deadline-ms", type=int, default=2_000)
+    risk.add_argument("--crosscheck-interval-secs", type=float, default=30.0)
+    risk.add_argument("--crosscheck-tolerance-contracts", type=Decimal, default=Decimal(0))
+    risk.add_argument("--halt-on-mismatch", action="store_true")
+    risk.add_argument("--kalshi-base-url", help="override the KALSHI_ENV REST base URL")
 
 
-async def _serve(args: argparse.Namespace) -> int:
+def _options(args: argparse.Namespace) -> tuple[service.ServiceOptions, server.LoopOptions]:
+    return (
+        service.ServiceOptions(
+            cancel_deadline_ms=args.cancel_deadline_ms,
+            crosscheck_tolerance_qty=units.parse_count(str(args.crosscheck_tolerance_contracts)),
+            halt_on_mismatch=args.halt_on_mismatch,
+        ),
+        server.LoopOptions(crosscheck_every_secs=args.crosscheck_interval_secs),
+    )
+
+
+async def _start_local(args: argparse.Namespace, fns: cluster.VenueFns) -> Stop | None:
     secret = os.environ.get(args.secret_env, "")
     if len(secret) < 16:
         log.error("the risk service needs a shared secret", extra={"env": args.secret_env})
-        return 2
+        return None
     logs.register_secret(secret)
     limits = rules.AccountLimits(
         max_total_notional=units.money_from_dollars(args.max_total_notional_dollars),
         max_drawdown=units.money_from_dollars(args.max_drawdown_dollars),
         lease_ttl_ms=args.lease_ttl_ms,
     )
+    options, loops = _options(args)
     running = await runner.start_risk_service(
         limits=limits,
         state_path=args.state_file,
@@ -52,14 +86,61 @@ async def _serve(args: argparse.Namespace) -> int:
         now_ms=clock.now_ms,
         host=args.host,
         port=args.port,
+        options=options,
+        cancel_all=fns.cancel_all,
+        positions=fns.positions,
+        loops=loops,
     )
     log.info("risk service listening", extra={"url": running.base_url})
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    await running.stop()
+    return running.stop
+
+
+async def _start_cluster(args: argparse.Namespace, fns: cluster.VenueFns) -> Stop:
+    options, loops = _options(args)
+    running = await cluster.start_cluster_service(
+        cluster.ClusterOptions(
+            namespace=args.namespace,
+            policy=args.policy,
+            audience=args.audience,
+            kubeconfig=args.kubeconfig,
+            poll_secs=args.policy_poll_secs,
+        ),
+        now_ms=clock.now_ms,
+        host=args.host,
+        port=args.port,
+        service_options=options,
+        venue=fns,
+        loops=loops,
+    )
+    log.info(
+        "risk service listening (cluster mode)",
+        extra={"url": running.base_url, "policy": f"{args.namespace}/{args.policy}"},
+    )
+    return running.stop
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    if (args.namespace is None) != (args.policy is None):
+        log.error("cluster mode needs both --namespace and --policy")
+        return 2
+    hooks = venue.from_env(os.environ, base_url=args.kalshi_base_url)
+    fns = cluster.VenueFns(hooks.cancel_all, hooks.positions) if hooks else cluster.VenueFns()
+    try:
+        if args.policy is not None:
+            stop_service: Stop | None = await _start_cluster(args, fns)
+        else:
+            stop_service = await _start_local(args, fns)
+        if stop_service is None:
+            return 2
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await stop_service()
+    finally:
+        if hooks is not None:
+            await hooks.aclose()
     return 0
 
 

@@ -52,10 +52,29 @@ async def start_risk_service(
         cancel_all=cancel_all,
     )
     authenticator = auth.SharedSecretAuth(secret)
+    base_url, runner = await serve(
+        svc, authenticator, registry, host=host, port=port, positions=positions, loops=loops
+    )
+    return RunningRiskService(base_url, svc, authenticator, registry, runner)
+
+
+async def serve(
+    svc: service.RiskService,
+    authenticator: auth.Authenticator,
+    registry: CollectorRegistry,
+    *,
+    host: str,
+    port: int,
+    positions: service.PositionsFn | None = None,
+    loops: server.LoopOptions = server.LoopOptions(),
+) -> tuple[str, web.AppRunner]:
+    """Serve an assembled service (local or cluster mode) on ``host:port``; returns its base URL
+    and the runner whose ``cleanup()`` stops it. The service's state is restored before this
+    returns."""
     app = server.build_app(svc, authenticator, registry, positions=positions, loops=loops)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
     bound = runner.addresses[0][1]
-    return RunningRiskService(f"http://{host}:{bound}", svc, authenticator, registry, runner)
+    return f"http://{host}:{bound}", runner
