@@ -1,0 +1,113 @@
+"""REST over loopback: injected 5xx bursts and 429 storms, token-bucket 429s, admin control."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.sim_kalshi.conftest import ARS, ManualClock, Signer
+from touchline_bot.sim.kalshi import server
+
+ORDERS = "/trade-api/v2/portfolio/events/orders"
+
+
+def _order(price: str = "0.30") -> dict[str, Any]:
+    return {
+        "ticker": ARS,
+        "side": "bid",
+        "count": "1",
+        "price": price,
+        "time_in_force": "good_till_canceled",
+        "self_trade_prevention_type": "taker_at_cross",
+    }
+
+
+async def _send(
+    sim: server.RunningKalshiSim, signer: Signer, method: str, path: str, body: Any = None
+) -> httpx.Response:
+    headers = signer.headers(method, path, sim.shared.now_ms())
+    async with httpx.AsyncClient(base_url=sim.root_url) as client:
+        return await client.request(method, path, json=body, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("fault", "status"),
+    [
+        pytest.param("server_errors", 503, id="5xx_burst"),
+        pytest.param("rate_limit_storm", 429, id="429_storm"),
+    ],
+)
+async def test_injected_rest_faults_fire_the_armed_number_of_times(
+    sim: server.RunningKalshiSim, signer: Signer, fault: str, status: int
+) -> None:
+    setattr(sim.faults, fault, 2)
+    statuses = [
+        (await _send(sim, signer, "GET", "/trade-api/v2/portfolio/balance")).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [status, status, 200]
+
+
+async def test_write_bucket_refuses_the_eleventh_create_with_a_bare_429(
+    sim: server.RunningKalshiSim, signer: Signer, clock: ManualClock
+) -> None:
+    statuses = [
+        (await _send(sim, signer, "POST", ORDERS, _order(f"0.{10 + i}"))).status_code
+        for i in range(11)
+    ]
+    assert statuses == [201] * 10 + [429]
+    refused = await _send(sim, signer, "POST", ORDERS, _order("0.05"))
+    assert refused.json() == {
+        "error": {"code": "too_many_requests", "message": "too many requests", "details": ""}
+    }
+    assert "Retry-After" not in refused.headers
+    clock.now += 100  # 100 ms refill 10 tokens at Basic's 100 tokens/s: one more create
+    assert (await _send(sim, signer, "POST", ORDERS, _order("0.06"))).status_code == 201
+
+
+async def test_batch_that_does_not_fit_the_bucket_is_refused_whole(
+    sim: server.RunningKalshiSim, signer: Signer
+) -> None:
+    batch = {"orders": [_order(f"0.{10 + i}") for i in range(11)]}
+    refused = await _send(sim, signer, "POST", ORDERS + "/batched", batch)
+    assert refused.status_code == 429
+    assert not sim.exchange.orders
+    fits = {"orders": [_order(f"0.{10 + i}") for i in range(10)]}
+    accepted = await _send(sim, signer, "POST", ORDERS + "/batched", fits)
+    assert accepted.status_code == 201
+    assert len(sim.exchange.orders) == 10
+
+
+async def test_post_only_cross_over_http_is_400_invalid_order(
+    sim: server.RunningKalshiSim, signer: Signer, other: Signer
+) -> None:
+    ask = {**_order("0.50"), "side": "ask"}
+    assert (await _send(sim, other, "POST", ORDERS, ask)).status_code == 201
+    crossing = {**_order("0.50"), "post_only": True}
+    refused = await _send(sim, signer, "POST", ORDERS, crossing)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "invalid_order"
+    assert refused.json()["error"]["details"] == "post only cross"
+
+
+async def test_garbled_body_is_a_counted_400(sim: server.RunningKalshiSim, signer: Signer) -> None:
+    headers = signer.headers("POST", ORDERS, sim.shared.now_ms())
+    async with httpx.AsyncClient(base_url=sim.root_url) as client:
+        response = await client.post(ORDERS, content=b"{nope", headers=headers)
+    assert response.status_code == 400
+    assert sim.shared.garbled_requests == 1
+
+
+async def test_admin_api_drives_lifecycle_and_exposes_state(
+    sim: server.RunningKalshiSim, signer: Signer
+) -> None:
+    assert (await _send(sim, signer, "POST", ORDERS, _order())).status_code == 201
+    async with httpx.AsyncClient(base_url=sim.root_url) as admin:
+        closed = await admin.post(f"/_sim/markets/{ARS}/status", json={"status": "closed"})
+        assert closed.status_code == 200
+        state = (await admin.get("/_sim/state")).json()
+    assert [o["status"] for o in state["orders"]] == ["canceled"]
+    refused = await _send(sim, signer, "POST", ORDERS, _order())
+    assert refused.json()["error"]["message"] == "MARKET_INACTIVE"
