@@ -139,3 +139,15 @@ async def test_throttling_during_fallback_is_counted_and_backed_off(
     await wait_until(lambda: running_feed.stats.throttled == 2, timeout_secs=3)
     polls = running_feed.stats.rest_polls
     await wait_until(lambda: running_feed.stats.rest_polls > polls, timeout_secs=3)
+
+
+async def test_garbled_frames_are_counted_and_the_stream_carries_on(
+    venue: Venue, running_feed: feed.PolymarketFeed
+) -> None:
+    for connection in venue.sim.hub.connections:
+        connection.queue.put_nowait('[{"event_type":"book"}, {"event_type":"price_change"}]')
+        connection.queue.put_nowait("{truncated")
+    venue.sim.set_fair(venue.yes["home"], units.Price(5500))
+    await wait_until(lambda: _books_agree(venue, running_feed), timeout_secs=3)
+    assert running_feed.stats.malformed_frames == 3
+    assert running_feed.mode is FeedMode.STREAMING
