@@ -7,12 +7,13 @@ as a separate process can do what in-process tests do through ``RunningKalshiSim
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from aiohttp import web
 
 from touchline_bot.core import units
-from touchline_bot.sim.kalshi import errors, httpkit, lifecycle, model, seed, state, wire
+from touchline_bot.sim.kalshi import errors, httpkit, lifecycle, model, seed, state, takers, wire
 
 routes = web.RouteTableDef()
 
@@ -114,6 +115,50 @@ async def force_position(request: web.Request) -> web.Response:
     return _ok(st)
 
 
+@routes.post("/_sim/takers")
+async def start_takers(request: web.Request) -> web.Response:
+    """``{ticker, fair_price_dollars, arrivals_per_min?, informed_share_bps?, seed?}``."""
+    try:
+        st, body = await _call(request)
+        ticker = str(body["ticker"])
+        st.exchange.market(ticker)
+        fair = {"price": units.parse_dollars(str(body["fair_price_dollars"]))}
+        config = takers.TakerConfig(
+            ticker,
+            arrivals_per_min=float(body.get("arrivals_per_min", 6)),
+            informed_share_bps=int(body.get("informed_share_bps", 2_000)),
+        )
+        rng = random.Random(int(body.get("seed", 0)))  # noqa: S311 - simulation, not security
+        flow = takers.TakerFlow(st.exchange, config, lambda _ms: fair["price"], rng, st.now_ms())
+        st.taker_flows[ticker] = flow
+        st.taker_fair[ticker] = fair
+    except (errors.RejectedError, KeyError, ValueError, units.UnitsError) as exc:
+        return _refused(exc)
+    return _ok(st)
+
+
+@routes.post("/_sim/takers/{ticker}/fair")
+async def move_fair(request: web.Request) -> web.Response:
+    """``{fair_price_dollars}``: move the fair price the informed takers trade on."""
+    try:
+        st, body = await _call(request)
+        st.taker_fair[request.match_info["ticker"]]["price"] = units.parse_dollars(
+            str(body["fair_price_dollars"])
+        )
+    except (errors.RejectedError, KeyError, ValueError, units.UnitsError) as exc:
+        return _refused(exc)
+    return _ok(st)
+
+
+@routes.delete("/_sim/takers/{ticker}")
+async def stop_takers(request: web.Request) -> web.Response:
+    """Stop the taker flow on a market."""
+    st = request.app[state.STATE]
+    st.taker_flows.pop(request.match_info["ticker"], None)
+    st.taker_fair.pop(request.match_info["ticker"], None)
+    return _ok(st)
+
+
 @routes.get("/_sim/state")
 async def full_state(request: web.Request) -> web.Response:
     """Markets, every order (resting first), positions, balances, faults fired."""
@@ -134,5 +179,6 @@ async def full_state(request: web.Request) -> web.Response:
             "faults_fired": dict(st.faults.fired),
             "garbled_requests": st.garbled_requests,
             "garbled_ws_commands": st.hub.garbled_commands,
+            "taker_orders": {t: len(f.sent) for t, f in st.taker_flows.items()},
         }
     )

@@ -9,8 +9,10 @@ for ``/portfolio``; verified whenever headers are present elsewhere), the token 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
+import random
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -29,6 +31,7 @@ from touchline_bot.sim.kalshi import (
     rest_orders,
     rest_portfolio,
     state,
+    takers,
     ws,
 )
 
@@ -142,6 +145,19 @@ def build_app(
     return app
 
 
+HOUSEKEEPING_INTERVAL_SECS = 0.1
+
+
+async def _housekeeping(st: state.SimState) -> None:
+    # Time acts even when nobody calls: expiries, closes and taker arrivals reach subscribers.
+    while True:
+        await asyncio.sleep(HOUSEKEEPING_INTERVAL_SECS)
+        try:
+            st.tick()
+        except errors.RejectedError as exc:
+            log.warning("housekeeping refused: %s", exc)
+
+
 @dataclasses.dataclass
 class RunningKalshiSim:
     """A simulator listening on loopback."""
@@ -150,6 +166,7 @@ class RunningKalshiSim:
     shared: state.SimState
     host: str
     port: int
+    housekeeping: asyncio.Task[None]
 
     @property
     def base_url(self) -> str:
@@ -190,8 +207,23 @@ class RunningKalshiSim:
         """The disconnect fault: close every WebSocket connection now."""
         await self.shared.hub.close_all()
 
+    def start_takers(
+        self, config: takers.TakerConfig, fair_price: takers.FairPrice, rng: random.Random
+    ) -> takers.TakerFlow:
+        """Run a taker flow against ``config.ticker`` (replacing any flow on that market)."""
+        flow = takers.TakerFlow(self.exchange, config, fair_price, rng, self.shared.now_ms())
+        self.shared.taker_flows[config.ticker] = flow
+        return flow
+
+    def stop_takers(self, ticker: str) -> None:
+        """Stop the taker flow on ``ticker``."""
+        self.shared.taker_flows.pop(ticker, None)
+
     async def stop(self) -> None:
         """Close connections and stop listening."""
+        self.housekeeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.housekeeping
         self.faults.freeze(False)
         await self.shared.hub.close_all()
         await self.runner.cleanup()
@@ -212,4 +244,6 @@ async def start_kalshi_sim(
     await site.start()
     bound = runner.addresses[0][1]
     log.info("Kalshi simulator listening on %s:%d", host, bound)
-    return RunningKalshiSim(runner, app[state.STATE], host, int(bound))
+    st = app[state.STATE]
+    task = asyncio.create_task(_housekeeping(st))
+    return RunningKalshiSim(runner, st, host, int(bound), task)

@@ -8,7 +8,16 @@ from collections.abc import Callable
 from aiohttp import web
 
 from touchline_bot.core import units
-from touchline_bot.sim.kalshi import auth, exchange, faults, lifecycle, orders, ratelimit, ws
+from touchline_bot.sim.kalshi import (
+    auth,
+    exchange,
+    faults,
+    lifecycle,
+    orders,
+    ratelimit,
+    takers,
+    ws,
+)
 
 API_PREFIX = "/trade-api/v2"
 WS_PATH = "/trade-api/ws/v2"
@@ -26,6 +35,9 @@ class SimState:
     hub: ws.Hub
     now_ms: Callable[[], int]
     garbled_requests: int = 0
+    taker_flows: dict[str, takers.TakerFlow] = dataclasses.field(default_factory=dict)
+    taker_fair: dict[str, dict[str, units.Price]] = dataclasses.field(default_factory=dict)
+    """Fair prices of flows started over the admin API (moved by ``/_sim/takers/{t}/fair``)."""
 
     def register_key(
         self, key_id: str, public_key_pem: bytes, balance: units.Money = DEFAULT_BALANCE
@@ -36,10 +48,12 @@ class SimState:
             self.exchange.add_account(key_id, balance)
 
     def tick(self) -> None:
-        """Let time act: open/close markets and expire orders, then publish what happened."""
+        """Let time act (markets open and close, orders expire, takers arrive), then publish."""
         now = self.now_ms()
         lifecycle.advance_clock(self.exchange, now)
         orders.expire(self.exchange, now)
+        for flow in self.taker_flows.values():
+            flow.step(now)
         self.flush()
 
     def flush(self) -> None:
