@@ -21,6 +21,9 @@ CANCEL_COST_TOKENS = 2
 DEFAULT_HEADROOM_BPS = 500
 """Refill 5% slower than the venue: a request that reaches Kalshi later than one sent after it
 (HTTP connections run in parallel) must still find its tokens there."""
+DEFAULT_RESERVE_BPS = 1_000
+"""Fill only to 90% of capacity: at Basic (100 write tokens/s) that absorbs 100 ms of uneven
+delay between the limiter and the venue while the venue's bucket is full."""
 
 
 class Bucket(enum.StrEnum):
@@ -70,40 +73,51 @@ TIERS: dict[str, TierLimits] = {
 
 
 class TokenBucket:
-    """A continuously refilling bucket, starting full. Pure: time is passed in."""
+    """A continuously refilling bucket, starting full. Pure: time is passed in.
 
-    __slots__ = ("_capacity_milli", "_last_ms", "_level_milli", "_rate")
+    Two margins keep the local copy behind the venue's: the refill runs ``headroom_bps``
+    slower, and the bucket fills only to its capacity less ``reserve_bps``. The reserve covers
+    requests that reach the venue later than they left the limiter while the venue's bucket
+    sat full (refill it could not bank). A request costing more than the reduced capacity (a
+    large batch) may still go once the bucket is full, leaving the level below zero.
+    """
 
-    def __init__(self, spec: BucketSpec, now_ms: int, *, headroom_bps: int = 0) -> None:
-        # Tokens per second are milli-tokens per millisecond; the headroom refills a little
-        # slower than the venue so requests delayed unevenly on the way still fit its bucket.
+    __slots__ = ("_capacity_milli", "_fill_milli", "_last_ms", "_level_milli", "_rate")
+
+    def __init__(
+        self, spec: BucketSpec, now_ms: int, *, headroom_bps: int = 0, reserve_bps: int = 0
+    ) -> None:
+        # Tokens per second are milli-tokens per millisecond.
         self._rate = max(1, spec.refill_tokens_per_sec * (10_000 - headroom_bps) // 10_000)
         self._capacity_milli = spec.capacity_tokens * 1000
-        self._level_milli = self._capacity_milli
+        self._fill_milli = self._capacity_milli * (10_000 - reserve_bps) // 10_000
+        self._level_milli = self._fill_milli
         self._last_ms = now_ms
 
     @property
     def capacity_tokens(self) -> int:
-        """The most tokens the bucket can hold."""
+        """The most tokens the venue's bucket can hold."""
         return self._capacity_milli // 1000
 
     def _refill(self, now_ms: int) -> None:
         elapsed_ms = max(0, now_ms - self._last_ms)
-        self._level_milli = min(self._capacity_milli, self._level_milli + elapsed_ms * self._rate)
+        self._level_milli = min(self._fill_milli, self._level_milli + elapsed_ms * self._rate)
         self._last_ms = max(self._last_ms, now_ms)
 
     def try_take(self, cost_tokens: int, now_ms: int) -> int:
         """Take ``cost_tokens`` and return 0, or take nothing and return the milliseconds
         until they will be available."""
-        if cost_tokens * 1000 > self._capacity_milli:
+        cost_milli = cost_tokens * 1000
+        if cost_milli > self._capacity_milli:
             raise errors.KalshiLimiterRefusedError(
                 f"a request costing {cost_tokens} tokens can never fit a bucket of "
                 f"{self.capacity_tokens}"
             )
         self._refill(now_ms)
-        missing_milli = cost_tokens * 1000 - self._level_milli
+        needed_milli = min(cost_milli, self._fill_milli)
+        missing_milli = needed_milli - self._level_milli
         if missing_milli <= 0:
-            self._level_milli -= cost_tokens * 1000
+            self._level_milli -= cost_milli
             return 0
         return -(-missing_milli // self._rate)
 
@@ -118,11 +132,13 @@ class RateLimiter:
         monotonic_ms: Callable[[], int],
         enabled: bool = True,
         headroom_bps: int = DEFAULT_HEADROOM_BPS,
+        reserve_bps: int = DEFAULT_RESERVE_BPS,
     ) -> None:
         now = monotonic_ms()
+        margins = {"headroom_bps": headroom_bps, "reserve_bps": reserve_bps}
         self._buckets = {
-            Bucket.READ: TokenBucket(limits.read, now, headroom_bps=headroom_bps),
-            Bucket.WRITE: TokenBucket(limits.write, now, headroom_bps=headroom_bps),
+            Bucket.READ: TokenBucket(limits.read, now, **margins),
+            Bucket.WRITE: TokenBucket(limits.write, now, **margins),
         }
         self._locks = {Bucket.READ: asyncio.Lock(), Bucket.WRITE: asyncio.Lock()}
         self._monotonic_ms = monotonic_ms

@@ -65,6 +65,15 @@ def test_headroom_refills_slower_than_the_venue(headroom_bps: int, wait_ms: int)
     assert bucket.try_take(10, 0) == wait_ms
 
 
+def test_reserve_fills_short_of_capacity_but_a_full_bucket_still_takes_a_full_batch() -> None:
+    bucket = ratelimit.TokenBucket(ratelimit.TIERS["basic"].write, 0, reserve_bps=1_000)
+    assert [bucket.try_take(10, 0) for _ in range(10)] == [0] * 9 + [100]
+    assert bucket.try_take(10, 5_000) == 0, "refills only to 90 tokens"
+    assert bucket.try_take(90, 5_000) == 100, "80 left: 10 tokens (100 ms) short of 90"
+    assert bucket.try_take(100, 5_100) == 0, "a full (90) bucket lets a 100-token batch go"
+    assert bucket.try_take(10, 5_100) == 200, "and the level is 10 below zero"
+
+
 def test_batch_larger_than_bucket_capacity_is_refused_whole() -> None:
     bucket = ratelimit.TokenBucket(ratelimit.TIERS["basic"].write, now_ms=0)
     with pytest.raises(errors.KalshiLimiterRefusedError, match="110 tokens"):
