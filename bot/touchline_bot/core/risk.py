@@ -1,0 +1,288 @@
+"""Per-market risk: worst-case exposure, clipping quotes to limits, and the pause gates.
+
+Worst-case exposure is counted per side, as money that can be lost if everything that can still
+fill on that side does fill and the market then settles against us:
+
+* the long (bid) side: the YES position's cost plus, for every bid that can still fill, price x
+  quantity; the short (ask) side: the NO-equivalent cost of a short position plus (1 - price) x
+  quantity for every ask (selling YES is buying NO).
+* "can still fill" is every order in the live view: resting, placements not yet acknowledged,
+  cancels not yet confirmed, and for an amend or decrease in flight the larger quantity at the
+  less favourable price of the old and new terms (``orders.LiveOrder.worst_qty/worst_price``).
+* the position is valued at its cost basis (what was paid for it, average cost), not at a mark:
+  a fill then moves exactly ``price x qty`` from the orders' term to the position's term, so a
+  fill never raises exposure. Orders that would reduce an opposite position count only for the
+  quantity beyond it, valued at the side's least favourable price.
+
+``clip`` trims desired quotes so that exposure stays within min(per-market limit, account
+limit, lease); without a valid lease the limit is zero, which leaves only quotes that reduce the
+position. ``admit`` is the exact guard on the decisions a reconcile produced (an amend in flight
+or a cancel not yet confirmed still counts), so no batch can push exposure above the limit.
+
+This module must not: read clocks, do I/O, or import anything outside the standard library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from touchline_bot.core import decisions, orders, units
+from touchline_bot.core.params import RiskParams
+from touchline_bot.core.quote import Quote
+from touchline_bot.core.types import Side
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Signed YES contracts (1/100 contract, positive long) and what was paid for them: the YES
+    cost of a long, the NO-equivalent cost ((1 - price) x qty) of a short."""
+
+    qty: int = 0
+    cost: units.Money = units.ZERO_MONEY
+
+
+FLAT = Position()
+
+Fillable = tuple[Side, units.Price, units.Qty]
+"""Something that may still trade: side, least favourable price, largest quantity."""
+
+
+def _leg_price(side: Side, price: int) -> int:
+    # The price paid on the leg a side buys: YES for a bid, NO (1 - p) for an ask.
+    return price if side is Side.BID else units.ONE_DOLLAR - price
+
+
+def side_exposure(position: Position, items: Iterable[Fillable], side: Side) -> units.Money:
+    """Worst-case money at risk on ``side`` (see the module docstring)."""
+    mine = [(p, q) for s, p, q in items if s is side and q > 0]
+    total_qty = sum(q for _, q in mine)
+    total_money = sum(_leg_price(side, p) * q for p, q in mine)
+    held = position.qty * side.sign
+    if held >= 0:
+        return units.Money(position.cost + total_money)
+    beyond = held + total_qty
+    if beyond <= 0:
+        return units.ZERO_MONEY
+    worst_leg = max(_leg_price(side, p) for p, _ in mine)
+    return units.Money(min(total_money, beyond * worst_leg))
+
+
+def live_fillables(live: orders.LiveOrders) -> list[Fillable]:
+    """Everything in the live view that can still fill."""
+    return [(o.side, o.worst_price, o.worst_qty) for o in live.values()]
+
+
+def exposure(live: orders.LiveOrders, position: Position) -> dict[Side, units.Money]:
+    """Worst-case exposure of both sides."""
+    items = live_fillables(live)
+    return {side: side_exposure(position, items, side) for side in Side}
+
+
+def limit(params: RiskParams, *, lease: units.Money | None, lease_valid: bool) -> units.Money:
+    """The exposure limit per side: min(per-market, account, lease); zero without a lease."""
+    if lease is None or not lease_valid:
+        return units.ZERO_MONEY
+    cap = min(params.max_position_notional, params.max_total_notional, lease)
+    return units.Money(max(0, cap))
+
+
+def clip(
+    quotes: tuple[Quote, ...],
+    *,
+    live: orders.LiveOrders,
+    position: Position,
+    params: RiskParams,
+    lease: units.Money | None,
+    lease_valid: bool,
+    min_qty: units.Qty = units.Qty(1),
+) -> tuple[Quote, ...]:
+    """Quotes trimmed (touch-most level first) so that the position, the orders on their way
+    out and the quotes themselves stay within the limit; quotes below ``min_qty`` are dropped.
+    Quotes that only reduce the position survive any limit."""
+    cap = limit(params, lease=lease, lease_valid=lease_valid)
+    committed = [
+        (o.side, o.worst_price, o.worst_qty)
+        for o in live.values()
+        if o.status is orders.OrderStatus.PENDING_CANCEL
+    ]
+    kept: list[Quote] = []
+    for quote in sorted(quotes, key=lambda q: (q.side, q.level)):
+        base = [*committed, *((k.side, k.price, k.qty) for k in kept)]
+
+        def fits(qty: int, quote: Quote = quote, base: list[Fillable] = base) -> bool:
+            items = [*base, (quote.side, quote.price, units.Qty(qty))]
+            return side_exposure(position, items, quote.side) <= max(
+                cap, side_exposure(position, base, quote.side)
+            )
+
+        qty = _largest(quote.qty, fits)
+        if qty >= min_qty:
+            kept.append(replace(quote, qty=units.Qty(qty)))
+    return tuple(kept)
+
+
+def _largest(upper: int, fits: Callable[[int], bool]) -> int:
+    # The largest q in [0, upper] with fits(q); exposure grows with q, so bisect.
+    if fits(upper):
+        return upper
+    low, high = 0, upper
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if fits(mid) else (low, mid)
+    return low
+
+
+def admit(
+    batch: tuple[decisions.Decision, ...],
+    *,
+    live: orders.LiveOrders,
+    position: Position,
+    cap: units.Money,
+) -> tuple[decisions.Decision, ...]:
+    """``batch`` with placements and amends shrunk or dropped where, counting everything that
+    can still fill after the batch is sent, they would raise a side's exposure above ``cap``
+    (or above what it already is, when it is over the cap)."""
+    admitted: list[decisions.Decision] = []
+    for decision in batch:
+        before = exposure(live, position)
+        candidate = _within(decision, live, position, max(cap, before[_side(decision, live)]))
+        if candidate is not None:
+            admitted.append(candidate)
+            live = orders.apply_decision(live, candidate)
+    return tuple(admitted)
+
+
+def _side(decision: decisions.Decision, live: orders.LiveOrders) -> Side:
+    if isinstance(decision, decisions.PlaceOrder):
+        return decision.side
+    order = live.get(getattr(decision, "client_order_id", ""))
+    return order.side if order is not None else Side.BID
+
+
+def _within(
+    decision: decisions.Decision, live: orders.LiveOrders, position: Position, cap: int
+) -> decisions.Decision | None:
+    if not isinstance(decision, decisions.PlaceOrder | decisions.AmendOrder):
+        return decision
+    side = _side(decision, live)
+
+    def fits(qty: int) -> bool:
+        trial = orders.apply_decision(live, replace(decision, qty=units.Qty(qty)))
+        return exposure(trial, position)[side] <= cap
+
+    qty = _largest(decision.qty, fits)
+    if qty <= 0:
+        return None
+    return replace(decision, qty=units.Qty(qty))
+
+
+def apply_fill(
+    position: Position, side: Side, price: units.Price, qty: units.Qty, fee: units.Money
+) -> tuple[Position, units.Money]:
+    """The position after a fill (average cost) and the PnL it realized (fee included)."""
+    held = position.qty * side.sign  # > 0 when the fill adds to the position
+    if held >= 0:
+        added = units.Money(position.cost + _leg_price(side, price) * qty)
+        grown = Position(position.qty + side.sign * qty, added)
+        return grown, units.Money(-fee)
+    closing = min(qty, -held)
+    released = position.cost * closing // -held
+    # Closing a long by selling YES at p returns p per contract; closing a short by buying YES at
+    # p returns the NO leg's 1 - p.
+    proceeds = _leg_price(side.opposite, price) * closing
+    left = Position(position.qty + side.sign * closing, units.Money(position.cost - released))
+    realized = proceeds - released - fee
+    if closing < qty:
+        left, extra = apply_fill(left, side, price, units.Qty(qty - closing), units.ZERO_MONEY)
+        realized += extra
+    return left, units.Money(realized)
+
+
+def unrealized(position: Position, fair: units.Price) -> units.Money:
+    """The position's value at ``fair`` minus its cost."""
+    side = Side.BID if position.qty >= 0 else Side.ASK
+    return units.Money(_leg_price(side, fair) * abs(position.qty) - position.cost)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskState:
+    """What the per-market limiters remember: recent fills (for the fill-rate limiter), the
+    pause they imposed, realized PnL, the equity high-water mark, a tripped drawdown breaker,
+    and the global service's lease."""
+
+    fills: tuple[tuple[int, units.Money], ...] = ()
+    """(ts_ms, notional) of fills inside the fill-rate window."""
+    paused_until_ms: int = 0
+    realized_pnl: units.Money = units.ZERO_MONEY
+    high_water: units.Money = units.ZERO_MONEY
+    breaker_tripped: bool = False
+    lease_budget: units.Money | None = None
+    lease_expires_at_ms: int = 0
+
+
+INITIAL = RiskState()
+
+FILL_RATE = "fill_rate_limit"
+DRAWDOWN = "drawdown_limit"
+
+
+def record_fill(
+    state: RiskState,
+    *,
+    ts_ms: int,
+    notional: units.Money,
+    realized: units.Money,
+    params: RiskParams,
+) -> RiskState:
+    """Count a fill: fills above ``fill_rate_max_notional`` within the window pause quoting for
+    ``fill_rate_pause_ms``."""
+    since = ts_ms - params.fill_rate_window_ms
+    window = (*(f for f in state.fills if f[0] > since), (ts_ms, notional))
+    paused = state.paused_until_ms
+    if sum(n for _, n in window) > params.fill_rate_max_notional:
+        paused = max(paused, ts_ms + params.fill_rate_pause_ms)
+    return replace(
+        state,
+        fills=window,
+        paused_until_ms=paused,
+        realized_pnl=units.Money(state.realized_pnl + realized),
+    )
+
+
+def mark(state: RiskState, *, equity: units.Money, params: RiskParams) -> RiskState:
+    """Track the high-water mark of equity (realized + unrealized at fair) and trip the local
+    drawdown breaker when equity falls ``max_drawdown`` below it. The breaker stays tripped
+    until :func:`reset_breaker` (a person's reset)."""
+    high = max(state.high_water, equity)
+    tripped = state.breaker_tripped or high - equity >= params.max_drawdown
+    return replace(state, high_water=units.Money(high), breaker_tripped=tripped)
+
+
+def reset_breaker(state: RiskState) -> RiskState:
+    """A person's reset: the breaker opens again and the high-water mark restarts."""
+    return replace(state, breaker_tripped=False, high_water=units.ZERO_MONEY)
+
+
+def grant(state: RiskState, *, budget: units.Money, expires_at_ms: int) -> RiskState:
+    """Remember a lease from the global risk service."""
+    return replace(state, lease_budget=budget, lease_expires_at_ms=expires_at_ms)
+
+
+def lease_valid(state: RiskState, now_ms: int) -> bool:
+    """True while a lease is held and not expired."""
+    return state.lease_budget is not None and now_ms < state.lease_expires_at_ms
+
+
+def gate(state: RiskState, now_ms: int) -> str | None:
+    """Why risk forbids quoting now (``drawdown_limit``, ``fill_rate_limit``), or ``None``."""
+    if state.breaker_tripped:
+        return DRAWDOWN
+    if now_ms < state.paused_until_ms:
+        return FILL_RATE
+    return None
+
+
+def deadlines(state: RiskState, now_ms: int) -> list[int]:
+    """Future times at which the risk view changes by itself (pause end, lease expiry)."""
+    return [t for t in (state.paused_until_ms, state.lease_expires_at_ms) if t > now_ms]
