@@ -62,9 +62,9 @@ class FeedState:
         return {"id": cmd_id, "cmd": cmd, "params": params}
 
     def _subscribe(self, channel: str) -> Command:
-        params: dict[str, Any] = {"channels": [channel]}
-        if channel in (BOOK_CHANNEL, LIFECYCLE_CHANNEL):
-            params["market_tickers"] = self.tickers
+        # Every channel is filtered to our markets: the account is shared by one bot per
+        # market, so an unfiltered fill channel would carry the other bots' fills.
+        params: dict[str, Any] = {"channels": [channel], "market_tickers": self.tickers}
         if channel == BOOK_CHANNEL:
             # Sent explicitly: Kalshi has announced that the default will flip.
             params["use_yes_price"] = self.use_yes_price

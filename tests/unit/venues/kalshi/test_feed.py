@@ -58,6 +58,7 @@ def test_connection_subscribes_each_channel_with_use_yes_price_explicit(
     commands = state.start_connection()
     assert [c["params"]["channels"] for c in commands] == [[c] for c in channels]
     assert [c["id"] for c in commands] == list(range(1, len(channels) + 1))
+    assert all(c["params"]["market_tickers"] == ["A", "B"] for c in commands)
     book_cmd = commands[0]["params"]
     assert book_cmd["market_tickers"] == ["A", "B"]
     assert book_cmd["use_yes_price"] is use_yes_price
