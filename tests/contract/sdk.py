@@ -29,9 +29,11 @@ from kalshi_python_sync.models.create_order_v2_response import (
 from kalshi_python_sync.models.decrease_order_v2_response import (
     DecreaseOrderV2Response,
 )
+from kalshi_python_sync.models.exchange_status import ExchangeStatus
 from kalshi_python_sync.models.fee_type import FeeType
 from kalshi_python_sync.models.fill import Fill
 from kalshi_python_sync.models.get_balance_response import GetBalanceResponse
+from kalshi_python_sync.models.get_event_response import GetEventResponse
 from kalshi_python_sync.models.get_fills_response import GetFillsResponse
 from kalshi_python_sync.models.get_market_orderbook_response import (
     GetMarketOrderbookResponse,
@@ -64,9 +66,11 @@ __all__ = [
     "CreateOrderV2Request",
     "CreateOrderV2Response",
     "DecreaseOrderV2Response",
+    "ExchangeStatus",
     "FeeType",
     "Fill",
     "GetBalanceResponse",
+    "GetEventResponse",
     "GetFillsResponse",
     "GetMarketOrderbookResponse",
     "GetMarketsResponse",

@@ -90,6 +90,11 @@ def test_market_data_parses_into_sdk_models(
     series = client.get_series(series_ticker="KXEPLGAME").series
     assert series.fee_type == sdk.FeeType.FeeTypeQuadraticWithMakerFees
     assert isinstance(client.get_series_list(), sdk.GetSeriesListResponse)
+    event = client.get_event("KXEPLGAME-26NOV28ARSCHE")
+    assert isinstance(event, sdk.GetEventResponse)
+    assert event.event.mutually_exclusive
+    assert len(event.markets) == 3
+    assert isinstance(client.get_exchange_status(), sdk.ExchangeStatus)
 
 
 def test_order_lifecycle_create_amend_decrease_cancel_through_the_sdk(

@@ -227,6 +227,9 @@ class Exchange:
             self.books[maker.ticker].add(maker)
         market.last_price = price
         market.volume = units.Qty(market.volume + qty)
+        market.open_interest = units.Qty(
+            sum(max(0, a.position(market.ticker).position) for a in self.accounts.values())
+        )
         market.updated_ms = now_ms
         self.outbox.append(
             events.Traded(trade_id, market.ticker, price, units.Qty(qty), taker.book_side, now_ms)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
-from touchline_bot.sim.kalshi import errors, httpkit, model, wire
+from touchline_bot.sim.kalshi import errors, exchange, httpkit, model, wire
 
 routes = web.RouteTableDef()
 
@@ -30,6 +32,47 @@ async def series_one(request: web.Request) -> web.Response:
     if found is None:
         raise errors.not_found("series")
     return httpkit.json({"series": wire.series(found)})
+
+
+def _event(ex: exchange.Exchange, event_ticker: str, *, nested: bool) -> dict[str, Any]:
+    markets = [m for m in ex.markets.values() if m.event_ticker == event_ticker]
+    if not markets:
+        raise errors.not_found(f"event {event_ticker}")
+    doc = wire.event(event_ticker, markets, ex.series[markets[0].series_ticker])
+    if nested:
+        doc["markets"] = [wire.market(m, ex.books[m.ticker]) for m in markets]
+    return doc
+
+
+@routes.get(httpkit.P + "/events")
+async def events(request: web.Request) -> web.Response:
+    ex = httpkit.st(request).exchange
+    q = request.query
+    nested = q.get("with_nested_markets") == "true"
+    tickers = sorted(
+        {
+            m.event_ticker
+            for m in ex.markets.values()
+            if q.get("series_ticker", m.series_ticker) == m.series_ticker
+        }
+    )
+    found = [_event(ex, t, nested=nested) for t in tickers]
+    return httpkit.json(httpkit.page(request, found, "events"))
+
+
+@routes.get(httpkit.P + "/events/{event_ticker}")
+async def event(request: web.Request) -> web.Response:
+    ex = httpkit.st(request).exchange
+    doc = _event(ex, request.match_info["event_ticker"], nested=False)
+    markets = [
+        wire.market(m, ex.books[m.ticker])
+        for m in ex.markets.values()
+        if m.event_ticker == doc["event_ticker"]
+    ]
+    if request.query.get("with_nested_markets") == "true":
+        doc["markets"] = markets
+        return httpkit.json({"event": doc, "markets": []})
+    return httpkit.json({"event": doc, "markets": markets})
 
 
 _STATUS_FILTER = {

@@ -98,6 +98,24 @@ def market(m: model.Market, bk: book.Book) -> Json:
     }
 
 
+def event(event_ticker: str, markets: list[model.Market], s: model.Series) -> Json:
+    """An ``EventData`` object (without nested markets)."""
+    first = markets[0] if markets else None
+    return {
+        "event_ticker": event_ticker,
+        "series_ticker": s.ticker,
+        "sub_title": "",
+        "title": first.title if first else event_ticker,
+        "collateral_return_type": "MECNET",
+        "mutually_exclusive": True,
+        "category": s.category,
+        "settlement_sources": [{"name": "Simulator", "url": "https://example.invalid/"}],
+        "fee_type_override": None,
+        "fee_multiplier_override": None,
+        "exchange_index": 0,
+    }
+
+
 def series(s: model.Series) -> Json:
     """A ``Series`` object."""
     return {
