@@ -126,6 +126,8 @@ def _ready(obs: Observed, config: Condition, degraded: Condition) -> Condition:
         return Condition("Ready", FALSE, "MatchDone", "the match is over")
     if dep is None or dep.ready_replicas < 1:
         return Condition("Ready", FALSE, "BotNotReady", "the bot pod is not ready")
+    if not dep.rolled_out:
+        return Condition("Ready", FALSE, "RollingOut", "the bot pod is being replaced")
     if config.status != TRUE:
         return Condition("Ready", FALSE, "ConfigPending", config.message)
     return Condition("Ready", TRUE, "BotReady", "")

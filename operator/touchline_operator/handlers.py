@@ -134,7 +134,9 @@ async def fleet_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
         log.warning("fleet settings refused", extra={"error": str(exc)})
         return
     state.ctx.last_fleet = new
-    state.start_rollout(rollout_runner.supervise(state, new, body))
+    if rollout_runner.already_stopped(body, new):
+        return  # a failed rollout waits for a person to change the fleet again
+    state.start_rollout(new.rollout_fingerprint(), rollout_runner.supervise(state, new, body))
 
 
 @kopf.timer(*MARKETS, interval=CLEANUP_INTERVAL_SECS, idle=CLEANUP_INTERVAL_SECS,

@@ -178,6 +178,20 @@ async def run(state: runtime.State, new: fleet.Fleet, fleet_cm: Obj) -> None:
     await _record(state, fleet_cm, progress, "RolloutSucceeded", f"{done} markets on {revision}")
 
 
+def already_stopped(fleet_cm: Obj, new: fleet.Fleet) -> bool:
+    """The recorded rollout of this very revision failed (e.g. before an operator restart)."""
+    annotations = (fleet_cm.get("metadata") or {}).get("annotations") or {}
+    try:
+        recorded = json.loads(annotations.get(ROLLOUT_ANNOTATION) or "{}")
+    except ValueError:
+        return False
+    if not isinstance(recorded, dict):
+        return False
+    return bool(
+        recorded.get("revision") == new.rollout_fingerprint() and recorded.get("state") == "Failed"
+    )
+
+
 async def supervise(state: runtime.State, new: fleet.Fleet, fleet_cm: Obj) -> None:
     """``run`` with retries on transient API trouble (re-planning is idempotent: markets already
     moved count as up to date); a refusal by the API server stops the rollout with an Event."""

@@ -91,6 +91,7 @@ class State:
     markets: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     rollout: asyncio.Task[None] | None = None
+    rollout_revision: str = ""
 
     @classmethod
     async def start(cls, options: Options) -> State:
@@ -134,11 +135,17 @@ class State:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.changed.wait(), timeout=timeout_secs)
 
-    def start_rollout(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run ``work`` as the rollout, cancelling a previous one (a newer revision wins)."""
+    def start_rollout(self, revision: str, work: Coroutine[Any, Any, None]) -> bool:
+        """Run ``work`` as the rollout of ``revision`` unless that revision was already started
+        by this process; a newer revision cancels the previous rollout. True if started."""
+        if revision == self.rollout_revision:
+            work.close()
+            return False
         if self.rollout is not None and not self.rollout.done():
             self.rollout.cancel()
+        self.rollout_revision = revision
         self.rollout = asyncio.create_task(work, name="touchline-rollout")
+        return True
 
     async def close(self) -> None:
         """Stop the rollout and close the API client."""

@@ -49,6 +49,14 @@ def _by_type(obs: c.Observed) -> dict[str, tuple[str, str]]:
             id="just-created",
         ),
         pytest.param(
+            c.Observed(desired_params_version="v1", bot=CURRENT,
+                       deployment=c.DeploymentState(replicas=1, ready_replicas=1,
+                                                    updated_replicas=0, generation=3,
+                                                    observed_generation=3)),
+            {"Ready": ("False", "RollingOut"), "Progressing": ("True", "RollingOut")},
+            id="old-pod-ready-new-one-not-yet",
+        ),
+        pytest.param(
             c.Observed(spec_error="spec.kalshi.ticker: bad"),
             {"Ready": ("False", "InvalidSpec"), "Degraded": ("True", "InvalidSpec"),
              "Progressing": ("False", "Blocked"), "ConfigApplied": ("Unknown", "NotRendered")},
