@@ -2,8 +2,8 @@
 
 No I/O and no clock: every operation takes ``now_ms``, so a run is deterministic given its
 inputs. Outcomes that a client must see are appended to ``outbox`` (see ``events``); refusals
-raise ``errors.RejectedError``. Amend, decrease, cancel, lifecycle and order groups live in
-``orders`` and ``lifecycle``; this module owns creation and the match loop.
+raise ``errors.RejectedError``. Validation lives in ``validation``; amend, decrease, cancel,
+lifecycle and order groups in ``orders`` and ``lifecycle``; this module owns creation and matching.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import dataclasses
 import uuid
 
 from touchline_bot.core import units
-from touchline_bot.sim.kalshi import accounts, book, errors, events, fees, groups, model
+from touchline_bot.sim.kalshi import accounts, book, errors, events, fees, groups, model, validation
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Exchange:
     def create(self, user_id: str, request: OrderRequest, now_ms: int) -> model.Order:
         """Validate, match and (for a GTC remainder) rest a new order."""
         market = self.market(request.ticker)
-        self._validate(user_id, market, request, now_ms)
+        validation.check_order(self, user_id, market, request, now_ms)
         order = self._new_order(user_id, request, now_ms)
         self.orders[order.order_id] = order
         if request.reduce_only:
@@ -115,46 +115,6 @@ class Exchange:
             else:
                 self._finish(order, "ImmediateOrCancel", now_ms)
         return order
-
-    def _validate(
-        self, user_id: str, market: model.Market, request: OrderRequest, now_ms: int
-    ) -> None:
-        if market.status is not model.MarketStatus.ACTIVE:
-            raise errors.market_inactive(market.ticker)
-        if not market.grid.is_valid(request.price):
-            raise errors.invalid_order("invalid price: not on the market's price_ranges grid")
-        if request.count <= 0:
-            raise errors.invalid_order("count must be at least 0.01")
-        if request.expiration_ms is not None:
-            if request.time_in_force == model.IOC:
-                raise errors.invalid_order(
-                    "Cannot specify both immediate_or_cancel and expiration_ts"
-                )
-            if request.expiration_ms <= now_ms:
-                raise errors.invalid_order("Expiration timestamp must be in the future")
-        if request.reduce_only and request.time_in_force != model.IOC:
-            raise errors.invalid_order("reduce_only orders must be immediate_or_cancel")
-        self._validate_account(user_id, request)
-        if request.post_only and self.would_cross(request.book_side, request.price, request.ticker):
-            raise errors.invalid_order("post only cross")
-
-    def _validate_account(self, user_id: str, request: OrderRequest) -> None:
-        if request.client_order_id and any(
-            o.user_id == user_id and o.client_order_id == request.client_order_id
-            for o in self.orders.values()
-        ):
-            raise errors.duplicate_client_order_id(request.client_order_id)
-        if request.order_group_id:
-            group = self.groups.get(request.order_group_id)
-            if group is None or group.user_id != user_id:
-                raise errors.not_found(f"order group {request.order_group_id}")
-            if group.triggered:
-                raise errors.invalid_order("order group limit reached; reset the group")
-        leg = request.price if request.book_side == model.BID else units.complement(request.price)
-        if self.accounts[user_id].balance < units.notional(leg, request.count):
-            raise errors.RejectedError(
-                400, "insufficient_balance", "available_balance_too_low", "insufficient balance"
-            )
 
     def _new_order(self, user_id: str, request: OrderRequest, now_ms: int) -> model.Order:
         return model.Order(
