@@ -21,8 +21,9 @@ FeedMode = stats.FeedMode
 
 
 def _moving(start: int) -> Callable[[float], units.Price]:
-    """A fair path that changes every quarter second (so silence means a freeze)."""
-    return lambda secs: units.Price(start + 100 * (int(secs * 4) % 5))
+    """A fair path that climbs a cent every quarter second and never revisits a price (so
+    silence means a freeze, and a REST book always differs from an older one)."""
+    return lambda secs: units.Price(min(9_000, start + 100 * int(secs * 4)))
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ async def test_streaming_book_follows_the_venue(
 async def test_in_play_freeze_is_detected_within_the_staleness_window_and_recovered(
     venue: Venue, running_feed: feed.PolymarketFeed
 ) -> None:
-    venue.sim.drive({venue.yes["home"]: _moving(4000)}, step_ms=100)
+    venue.sim.drive({venue.yes["home"]: _moving(3000)}, step_ms=100)
     await wait_until(lambda: running_feed.stats.ws_data_messages > 5, timeout_secs=3)
 
     venue.sim.faults.frozen = True
@@ -131,7 +132,7 @@ async def test_venue_disconnect_reconnects_with_a_fresh_snapshot(
 async def test_throttling_during_fallback_is_counted_and_backed_off(
     venue: Venue, running_feed: feed.PolymarketFeed
 ) -> None:
-    venue.sim.drive({venue.yes["home"]: _moving(4000)}, step_ms=100)
+    venue.sim.drive({venue.yes["home"]: _moving(3000)}, step_ms=100)
     venue.sim.faults.frozen = True
     await wait_until(lambda: running_feed.mode is FeedMode.FALLBACK, timeout_secs=3)
     venue.sim.faults.throttle = 2
@@ -151,3 +152,17 @@ async def test_garbled_frames_are_counted_and_the_stream_carries_on(
     await wait_until(lambda: _books_agree(venue, running_feed), timeout_secs=3)
     assert running_feed.stats.malformed_frames == 3
     assert running_feed.mode is FeedMode.STREAMING
+
+
+async def test_freeze_is_detected_even_when_rest_timestamps_are_stale(
+    venue: Venue, running_feed: feed.PolymarketFeed
+) -> None:
+    venue.sim.faults.stale_rest_since_ms = 1
+    venue.sim.drive({venue.yes["home"]: _moving(3000)}, step_ms=100)
+    await wait_until(lambda: running_feed.stats.ws_data_messages > 3, timeout_secs=3)
+    venue.sim.faults.frozen = True
+    await wait_until(
+        lambda: running_feed.stats.freezes_detected == 1,
+        timeout_secs=polling.INPLAY.staleness_ms / 1000,
+    )
+    assert running_feed.data.stale

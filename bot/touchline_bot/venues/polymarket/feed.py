@@ -21,7 +21,17 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from touchline_bot.venues.polymarket import errors, messages, polling, rest, stats, store, stream
+from touchline_bot.venues.polymarket import (
+    book,
+    errors,
+    messages,
+    poller,
+    polling,
+    rest,
+    stats,
+    store,
+    stream,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,15 +76,25 @@ class PolymarketFeed:
         self._current: stream.StreamSession | None = None
         self._snapshotted: set[str] = set()
         self._last_heard_ms = now_ms()
-        self._fallback = asyncio.Event()
+        self._poller = poller.RestPoller(
+            rest_client=rest_client,
+            data=data,
+            counters=self.stats,
+            timing=timing,
+            now_ms=now_ms,
+            random_fn=random_fn,
+            backoff_base_ms=options.rest_backoff_base_ms,
+            backoff_max_ms=options.rest_backoff_max_ms,
+        )
         self._closer: asyncio.Task[None] | None = None
+        self._resubscribes = 0
 
     async def run(self) -> None:
         """Stream, watch and poll until cancelled."""
         async with asyncio.TaskGroup() as group:
             group.create_task(self._stream_loop())
             group.create_task(self._watchdog_loop())
-            group.create_task(self._poll_loop())
+            group.create_task(self._poller.run())
 
     # ----------------------------------------------------------------- stream
 
@@ -139,11 +159,12 @@ class PolymarketFeed:
         return all(token in self._snapshotted for token in self.data.tokens)
 
     def _enter_streaming(self) -> None:
+        self._resubscribes = 0
         if self.mode is stats.FeedMode.FALLBACK:
             self.stats.recoveries += 1
             log.info("polymarket feed back on the stream")
         self.mode = stats.FeedMode.STREAMING
-        self._fallback.clear()
+        self._poller.active.clear()
         self.data.mark_live()
 
     # --------------------------------------------------------------- watchdog
@@ -153,13 +174,23 @@ class PolymarketFeed:
             timing = self._timing()
             await asyncio.sleep(max(0.02, timing.staleness_ms / 20_000))
             silence_ms = self._now_ms() - self._last_heard_ms
-            threshold_ms = int(timing.staleness_ms * self._options.silence_fraction)
-            if not timing.live or silence_ms < threshold_ms:
+            if not timing.live or silence_ms < self._silence_threshold_ms(timing):
                 continue
             if self.mode is stats.FeedMode.FALLBACK:
+                self._resubscribes += 1
                 await self._replace_silent_session()
             else:
                 await self._cross_check()
+
+    def _silence_threshold_ms(self, timing: polling.PhaseTiming) -> int:
+        """Silence that triggers a REST cross-check; while falling back, the silence after
+        which the (still silent) socket is replaced, doubling up to the reconnect maximum so
+        that a long freeze does not become a reconnect storm."""
+        threshold_ms = int(timing.staleness_ms * self._options.silence_fraction)
+        if self.mode is not stats.FeedMode.FALLBACK:
+            return threshold_ms
+        grown_ms = threshold_ms * int(2 ** min(self._resubscribes, 16))
+        return max(threshold_ms, min(self._options.reconnect_max_ms, grown_ms))
 
     async def _replace_silent_session(self) -> None:
         self._last_heard_ms = self._now_ms()
@@ -171,11 +202,11 @@ class PolymarketFeed:
         try:
             snapshots = await self._rest.get_books(self.data.tokens)
         except errors.PolymarketError as exc:
-            self._count_rest_error(exc)
+            self._poller.count_error(exc)
             await self._enter_fallback("ws silent and REST unavailable", freeze=False)
             return
         self.stats.rest_polls += 1
-        moved = [s for s in snapshots if self._is_newer(s)]
+        moved = [s for s in snapshots if self._moved(s)]
         if not moved and self.mode is stats.FeedMode.STREAMING:
             for snapshot in snapshots:
                 self.data.confirm(snapshot.asset_id, now_ms=now, source_ts_ms=snapshot.timestamp_ms)
@@ -186,9 +217,16 @@ class PolymarketFeed:
         frozen = self._current is not None and self._current.connected
         await self._enter_fallback("ws silent while REST moved", freeze=frozen)
 
-    def _is_newer(self, snapshot: messages.BookSnapshot) -> bool:
-        known = self.data.newest_source_ts_ms(snapshot.asset_id)
-        return known is None or (snapshot.timestamp_ms or 0) > known
+    def _moved(self, snapshot: messages.BookSnapshot) -> bool:
+        """True when REST knows a book we missed: a newer ``timestamp``, or (should the
+        venue's timestamps be stale) different levels after a silence on our side."""
+        known_ts_ms = self.data.newest_source_ts_ms(snapshot.asset_id)
+        if known_ts_ms is None or (snapshot.timestamp_ms or 0) > known_ts_ms:
+            return True
+        theirs = book.TokenBook()
+        theirs.replace(snapshot)
+        ours = self.data.book(snapshot.asset_id)
+        return theirs.bids() != ours.bids() or theirs.asks() != ours.asks()
 
     async def _enter_fallback(self, reason: str, *, freeze: bool) -> None:
         if freeze:
@@ -197,47 +235,8 @@ class PolymarketFeed:
         log.warning("polymarket feed falls back to REST", extra={"reason": reason})
         self.data.mark_stale("ws_frozen" if freeze else "ws_down")
         self.mode = stats.FeedMode.FALLBACK
-        self._fallback.set()
+        self._poller.active.set()
         await self._replace_silent_session()
-
-    def _count_rest_error(self, exc: errors.PolymarketError) -> None:
-        self.stats.rest_errors += 1
-        if exc.status == 429:
-            self.stats.throttled += 1
-        log.warning("polymarket rest read failed", extra={"error": str(exc)})
-
-    # ------------------------------------------------------------------- poll
-
-    async def _poll_loop(self) -> None:
-        attempt = 0
-        while True:
-            await self._fallback.wait()
-            try:
-                snapshots = await self._rest.get_books(self.data.tokens)
-            except errors.PolymarketError as exc:
-                self._count_rest_error(exc)
-                retry_after = getattr(exc, "retry_after_secs", None)
-                delay_ms = polling.backoff_ms(
-                    attempt,
-                    base_ms=self._options.rest_backoff_base_ms,
-                    max_ms=self._options.rest_backoff_max_ms,
-                    random_fn=self._random_fn,
-                    retry_after_secs=retry_after,
-                )
-                attempt += 1
-            else:
-                attempt = 0
-                self._apply_polled(snapshots)
-                delay_ms = polling.poll_interval_ms(self._timing(), token_count=len(snapshots))
-            await asyncio.sleep(delay_ms / 1000)
-
-    def _apply_polled(self, snapshots: list[messages.BookSnapshot]) -> None:
-        if self.mode is not stats.FeedMode.FALLBACK:
-            return
-        self.stats.rest_polls += 1
-        now = self._now_ms()
-        for snapshot in snapshots:
-            self.data.apply(snapshot, now_ms=now, source=store.Source.REST)
 
 
 async def cancel_and_wait(task: asyncio.Task[None]) -> None:

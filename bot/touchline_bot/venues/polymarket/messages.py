@@ -107,16 +107,9 @@ class Malformed:
     reason: str
 
 
-Message = (
-    BookSnapshot
-    | PriceChange
-    | TickSizeChange
-    | LastTrade
-    | BestBidAsk
-    | TextFrame
-    | Ignored
-    | Malformed
-)
+DataMessage = BookSnapshot | PriceChange | TickSizeChange | LastTrade | BestBidAsk
+"""Messages that carry market data (their arrival proves the stream is alive)."""
+Message = DataMessage | TextFrame | Ignored | Malformed
 
 
 class _ParseError(ValueError):
