@@ -225,7 +225,7 @@ class RunningKalshiSim:
         with contextlib.suppress(asyncio.CancelledError):
             await self.housekeeping
         self.faults.freeze(False)
-        await self.shared.hub.close_all()
+        await self.shared.hub.close_all(fault=False)
         await self.runner.cleanup()
 
 

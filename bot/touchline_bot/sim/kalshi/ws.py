@@ -139,9 +139,10 @@ class Hub:
         msg = channels.snapshot(ticker, bk, use_yes_price=sub.use_yes_price)
         conn.emit(sub, "orderbook_snapshot", msg, cmd_id=cmd_id)
 
-    async def close_all(self) -> None:
-        """Drop every connection (the disconnect fault)."""
-        self.faults.fired["disconnect"] = self.faults.fired.get("disconnect", 0) + 1
+    async def close_all(self, *, fault: bool = True) -> None:
+        """Drop every connection (the disconnect fault, or shutdown with ``fault=False``)."""
+        if fault:
+            self.faults.fired["disconnect"] = self.faults.fired.get("disconnect", 0) + 1
         for conn in list(self.connections):
             await conn.ws.close(code=1001, message=b"simulated disconnect")
 
@@ -176,7 +177,10 @@ class Hub:
                 frame["sending_ts_ms"] = self.now_ms()
             if conn.ws.closed:
                 return
-            await conn.ws.send_str(orjson.dumps(frame).decode())
+            try:
+                await conn.ws.send_str(orjson.dumps(frame).decode())
+            except (ConnectionResetError, RuntimeError):
+                return  # the client went away mid-send; the reader loop ends the connection
 
     async def _ping(self, conn: Connection) -> None:
         while not conn.ws.closed:
