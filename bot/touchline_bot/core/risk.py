@@ -107,7 +107,7 @@ def clip(
         if o.status is orders.OrderStatus.PENDING_CANCEL
     ]
     kept: list[Quote] = []
-    for quote in sorted(quotes, key=lambda q: (q.side, q.level)):
+    for quote in sorted(quotes, key=lambda q: q.level):
         base = [*committed, *((k.side, k.price, k.qty) for k in kept)]
 
         def fits(qty: int, quote: Quote = quote, base: list[Fillable] = base) -> bool:
