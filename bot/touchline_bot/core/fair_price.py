@@ -1,0 +1,96 @@
+"""The fair price of YES: Polymarket's mid blended with Kalshi's microprice.
+
+The Polymarket weight follows the seed: a base per phase (0.70 pre-match, 0.85 in play), a
+bonus when Polymarket's spread is narrow, a penalty when it is wide, scaled down when its touch
+is thin (depth-aware), and zero for a stale venue. Kalshi takes the rest of the weight; a stale
+Kalshi book gives Polymarket all of it. With neither venue usable there is no fair price.
+
+This module must not: read clocks, do I/O, or import anything outside the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from touchline_bot.core import units
+from touchline_bot.core.book import KalshiTop, PolyTop
+from touchline_bot.core.params import BPS, FairPriceParams, PhaseParams
+
+
+@dataclass(frozen=True, slots=True)
+class FairPrice:
+    """The fair price and every input that made it (for telemetry and ``/state``)."""
+
+    price: units.Price
+    kalshi_micro: units.Price | None
+    poly_mid: units.Price | None
+    poly_spread: units.Price | None
+    poly_weight_bps: int
+    reason: str
+
+
+def microprice(top: KalshiTop) -> units.Price | None:
+    """Size-weighted mid of Kalshi's touch: the price leans toward the thinner side."""
+    bid, ask = top.best_bid, top.best_ask
+    if bid is None or ask is None:
+        return None
+    (bid_px, bid_qty), (ask_px, ask_qty) = bid, ask
+    if bid_qty + ask_qty <= 0:
+        return units.Price((bid_px + ask_px) // 2)
+    return units.Price((bid_px * ask_qty + ask_px * bid_qty) // (bid_qty + ask_qty))
+
+
+def poly_mid(top: PolyTop) -> units.Price | None:
+    """Polymarket's mid, or None without both sides."""
+    if top.best_bid is None or top.best_ask is None:
+        return None
+    return units.Price((top.best_bid[0] + top.best_ask[0]) // 2)
+
+
+def _spread(top: PolyTop) -> units.Price | None:
+    if top.best_bid is None or top.best_ask is None:
+        return None
+    return units.Price(top.best_ask[0] - top.best_bid[0])
+
+
+def poly_weight_bps(top: PolyTop, phase: PhaseParams, fair: FairPriceParams) -> int:
+    """The seed's dynamic Polymarket weight for this book, in [0, 10,000]."""
+    if top.best_bid is None or top.best_ask is None:
+        return 0
+    (bid_px, bid_qty), (ask_px, ask_qty) = top.best_bid, top.best_ask
+    spread = ask_px - bid_px
+    if spread < 0:
+        return 0
+    weight = phase.poly_weight_bps
+    if spread <= fair.narrow_spread_max:
+        weight += fair.narrow_bonus_bps
+    elif spread >= fair.wide_spread_min:
+        weight -= fair.wide_penalty_bps
+    depth = min(bid_qty, ask_qty)
+    if fair.min_depth_qty > 0 and depth < fair.min_depth_qty:
+        weight = weight * depth // fair.min_depth_qty
+    return max(0, min(BPS, weight))
+
+
+def compute(
+    *,
+    kalshi: KalshiTop | None,
+    kalshi_fresh: bool,
+    poly: PolyTop | None,
+    poly_fresh: bool,
+    phase: PhaseParams,
+    params: FairPriceParams,
+) -> FairPrice | None:
+    """Blend the usable venues; None when neither is usable."""
+    micro = microprice(kalshi) if kalshi is not None and kalshi.valid and kalshi_fresh else None
+    mid = poly_mid(poly) if poly is not None and poly_fresh else None
+    spread = _spread(poly) if poly is not None else None
+    if mid is None or poly is None:
+        if micro is None:
+            return None
+        return FairPrice(micro, micro, None, spread, 0, "kalshi_only")
+    if micro is None:
+        return FairPrice(mid, None, mid, spread, BPS, "poly_only")
+    weight = poly_weight_bps(poly, phase, params)
+    price = (mid * weight + micro * (BPS - weight)) // BPS
+    return FairPrice(units.Price(price), micro, mid, spread, weight, "blend")

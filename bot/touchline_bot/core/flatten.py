@@ -1,0 +1,58 @@
+"""Reducing a position: one order on the side that shrinks it, passive first (post-only at our
+side's touch, never crossing), then — after ``passive_timeout_ms`` — crossing the spread, but
+never further than ``max_cross_loss`` through the fair price.
+
+This module must not: read clocks, do I/O, or import anything outside the standard library.
+"""
+
+from __future__ import annotations
+
+from touchline_bot.core import units
+from touchline_bot.core.book import KalshiTop
+from touchline_bot.core.params import FlattenParams
+from touchline_bot.core.quote import Quote
+from touchline_bot.core.types import Side
+
+
+def _passive(side: Side, fair: int, book: KalshiTop, grid: units.PriceGrid) -> int:
+    if side is Side.ASK:  # selling a long position
+        price = grid.snap_up(fair)
+        if book.best_bid is not None and price <= book.best_bid[0]:
+            price = grid.tick_above(book.best_bid[0])
+        return price
+    price = grid.snap_down(fair)
+    if book.best_ask is not None and price >= book.best_ask[0]:
+        price = grid.tick_below(book.best_ask[0])
+    return price
+
+
+def _crossing(side: Side, fair: int, book: KalshiTop, grid: units.PriceGrid, loss: int) -> int:
+    if side is Side.ASK:
+        floor = grid.snap_up(fair - loss)
+        touch = book.best_bid[0] if book.best_bid is not None else floor
+        return max(floor, touch)
+    ceiling = grid.snap_down(fair + loss)
+    touch = book.best_ask[0] if book.best_ask is not None else ceiling
+    return min(ceiling, touch)
+
+
+def flatten_quotes(
+    *,
+    position_qty: int,
+    fair: units.Price,
+    book: KalshiTop,
+    grid: units.PriceGrid,
+    started_ms: int,
+    now_ms: int,
+    params: FlattenParams,
+) -> tuple[Quote, ...]:
+    """The one order that reduces the position now (empty when flat)."""
+    if position_qty == 0:
+        return ()
+    side = Side.ASK if position_qty > 0 else Side.BID
+    qty = units.Qty(abs(position_qty))
+    if now_ms < started_ms + params.passive_timeout_ms:
+        price = _passive(side, fair, book, grid)
+        return (Quote(side, units.Price(price), qty, 0, post_only=True),)
+    price = _crossing(side, fair, book, grid, params.max_cross_loss)
+    return (Quote(side, units.Price(price), qty, 0, post_only=False),)

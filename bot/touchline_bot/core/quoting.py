@@ -1,0 +1,108 @@
+"""Desired quotes around the fair price.
+
+half-spread = base (per phase) + adverse-selection buffer + fee buffer per contract. The centre
+is skewed against the position (long → both quotes lower), the side that would add to the
+position is shrunk as the position grows, and an optional ladder adds levels further out.
+Prices are snapped outward to the market's grid (bids down, asks up) and kept inside
+[min price, max price]; the post-only guards keep a bid below the best ask and an ask above the
+best bid. Sizes are capped by notional (a bid risks price × size, an ask (1 − price) × size),
+by contracts, and by a fraction of the visible depth on the side we join (the other side's
+when ours is empty; no depth cap on an empty book).
+
+This module must not: read clocks, do I/O, or import anything outside the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from touchline_bot.core import fees, units
+from touchline_bot.core.book import KalshiTop
+from touchline_bot.core.market import FeeSchedule
+from touchline_bot.core.params import BPS, PhaseParams, QuotingParams
+from touchline_bot.core.quote import Quote
+from touchline_bot.core.types import Side
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteInputs:
+    """Everything quoting needs for one decision."""
+
+    fair: units.Price
+    phase: PhaseParams
+    book: KalshiTop
+    position_qty: int
+    grid: units.PriceGrid
+    fees: FeeSchedule
+    position_limit_qty: int
+    """Position at which the inventory skew and size taper are at their maximum."""
+
+
+def half_spread(inputs: QuoteInputs, params: QuotingParams) -> units.Price:
+    """Base + adverse-selection buffer + fee buffer, at least one cent."""
+    buffer = fees.buffer_per_contract(inputs.fair, inputs.fees, params)
+    total = inputs.phase.half_spread_base + params.adverse_selection_buffer + buffer
+    return units.Price(max(units.ONE_CENT, total))
+
+
+def _centre(inputs: QuoteInputs, params: QuotingParams) -> int:
+    skew = inputs.position_qty * params.inventory_skew_per_contract // units.QTY_SCALE
+    return inputs.fair - skew
+
+
+def _guarded(side: Side, price: int, inputs: QuoteInputs) -> int:
+    grid, top = inputs.grid, inputs.book
+    if side is Side.BID:
+        price = grid.snap_down(price)
+        if top.best_ask is not None and price >= top.best_ask[0]:
+            price = grid.tick_below(top.best_ask[0])
+    else:
+        price = grid.snap_up(price)
+        if top.best_bid is not None and price <= top.best_bid[0]:
+            price = grid.tick_above(top.best_bid[0])
+    return price
+
+
+def _depth(side: Side, book: KalshiTop) -> int:
+    ours = book.bids if side is Side.BID else book.asks
+    theirs = book.asks if side is Side.BID else book.bids
+    return sum(q for _, q in ours) or sum(q for _, q in theirs)
+
+
+def _size(side: Side, price: int, inputs: QuoteInputs, params: QuotingParams) -> int:
+    risk_per_contract = price if side is Side.BID else units.ONE_DOLLAR - price
+    qty: int = params.max_order_qty
+    if risk_per_contract > 0:
+        qty = min(qty, params.max_order_notional // risk_per_contract)
+    depth = _depth(side, inputs.book)
+    if depth > 0:
+        qty = min(qty, depth * params.depth_fraction_bps // BPS)
+    adds = inputs.position_qty * side.sign >= 0
+    if adds and inputs.position_limit_qty > 0:
+        used = min(abs(inputs.position_qty), inputs.position_limit_qty)
+        taper = params.inventory_size_taper_bps * used // inputs.position_limit_qty
+        qty = qty * (BPS - taper) // BPS
+    return qty
+
+
+def desired_quotes(inputs: QuoteInputs, params: QuotingParams) -> tuple[Quote, ...]:
+    """Bids then asks, touch-most level first; empty sides are simply absent."""
+    half = half_spread(inputs, params)
+    centre = _centre(inputs, params)
+    low = max(params.min_price, inputs.grid.min_price)
+    high = min(params.max_price, inputs.grid.max_price)
+    bids: list[Quote] = []
+    asks: list[Quote] = []
+    for level in range(max(1, params.ladder_levels)):
+        offset = half + level * params.ladder_step
+        bid = _guarded(Side.BID, centre - offset, inputs)
+        ask = _guarded(Side.ASK, centre + offset, inputs)
+        if bid >= ask:
+            continue
+        for side, price, out in ((Side.BID, bid, bids), (Side.ASK, ask, asks)):
+            if not low <= price <= high or any(q.price == price for q in out):
+                continue
+            qty = _size(side, price, inputs, params)
+            if qty >= params.min_order_qty:
+                out.append(Quote(side, units.Price(price), units.Qty(qty), level))
+    return (*bids, *asks)

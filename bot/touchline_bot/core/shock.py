@@ -1,0 +1,52 @@
+"""Shock detection: an EWMA of squared fair-price changes gives a typical move (sigma); a
+change of ``threshold`` sigmas or more is a shock and pauses quoting for ``pause_ms``.
+
+The score is dimensionless, so it is a float; prices stay integers.
+
+This module must not: read clocks, do I/O, or import anything outside the standard library.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from touchline_bot.core import units
+from touchline_bot.core.params import BPS, ShockParams
+
+
+@dataclass(frozen=True, slots=True)
+class ShockState:
+    """What the detector remembers between fair prices."""
+
+    last_fair: units.Price | None = None
+    ewma_var: float = 0.0
+    samples: int = 0
+    score: float = 0.0
+    paused_until_ms: int = 0
+
+
+INITIAL = ShockState()
+
+
+def update(state: ShockState, fair: units.Price, ts_ms: int, params: ShockParams) -> ShockState:
+    """Feed one fair price; an unchanged price only ages nothing (no sample)."""
+    if state.last_fair is None:
+        return ShockState(fair, 0.0, 0, 0.0, state.paused_until_ms)
+    change = fair - state.last_fair
+    if change == 0:
+        return state
+    sigma = max(math.sqrt(state.ewma_var), float(params.min_sigma))
+    score = abs(change) / sigma
+    alpha = params.ewma_alpha_bps / BPS
+    var = (1 - alpha) * state.ewma_var + alpha * float(change * change)
+    samples = state.samples + 1
+    paused = state.paused_until_ms
+    if samples > params.warmup_samples and score * 1000 >= params.threshold_milli:
+        paused = max(paused, ts_ms + params.pause_ms)
+    return ShockState(fair, var, samples, score, paused)
+
+
+def in_shock(state: ShockState, now_ms: int) -> bool:
+    """True while the pause after the last shock lasts."""
+    return now_ms < state.paused_until_ms
