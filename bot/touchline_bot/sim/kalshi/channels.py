@@ -81,6 +81,7 @@ def _position(ex: exchange.Exchange, e: events.PositionChanged) -> list[Routed]:
         "position_cost_dollars": wire.money(pos.exposure),
         "realized_pnl_dollars": wire.money(pos.realized_pnl),
         "fees_paid_dollars": wire.money(pos.fees_paid),
+        "position_fee_cost_dollars": wire.money(pos.fees_paid),
         "volume_fp": wire.count(ex.markets[e.ticker].volume),
         "subaccount": 0,
     }
@@ -132,8 +133,11 @@ def _traded(ex: exchange.Exchange, e: events.Traded) -> list[Routed]:
         "volume_fp": ticker_msg["volume_fp"],
         "open_interest_fp": ticker_msg["open_interest_fp"],
         "last_trade_size_fp": wire.count(e.count),
+        "dollar_volume": market.volume // units.QTY_SCALE,
+        "dollar_open_interest": market.open_interest // units.QTY_SCALE,
         "ts_ms": e.ts_ms,
         "ts": e.ts_ms // 1000,
+        "time": wire.rfc3339(e.ts_ms),
     }
     return [("trade", e.ticker, "", "trade", trade), ("ticker", e.ticker, "", "ticker", tick)]
 
@@ -184,6 +188,7 @@ def _order(o: model.Order) -> dict[str, Any]:
         "client_order_id": o.client_order_id,
         "order_group_id": o.order_group_id,
         "self_trade_prevention_type": o.stp,
+        "created_time": wire.rfc3339(o.created_ms),
         "created_ts_ms": o.created_ms,
         "last_updated_ts_ms": o.updated_ms,
         "subaccount_number": o.subaccount,
