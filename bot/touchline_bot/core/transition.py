@@ -1,0 +1,348 @@
+"""The single entry point of the core: ``transition(state, event) -> (state, decisions)``.
+
+``BotState`` holds everything one market's bot knows, including its ``MarketSpec`` and its
+``StrategyParams`` (a ``ParamsChanged`` event swaps them, so the host only keeps the state).
+Every event runs the same pipeline:
+
+    absorb the event (market data, order events, fills, mode, halt, lease, params, shutdown)
+    -> match phase -> staleness -> fair price -> shock -> drawdown mark -> state machine
+    -> desired quotes (QUOTING: quoting; FLATTENING: flatten; otherwise none)
+    -> risk clip -> reconcile against the live orders -> risk admit
+    -> decisions: StateChanged, CancelAll (halt, DONE, shutdown), order actions, WakeAt.
+
+``WakeAt`` names the next time the answer can change with no event: a feed going stale, the
+warmup or cooldown ending, a risk pause or the lease ending, the match phase changing, the
+passive flatten timeout, or the end of a shock pause.
+
+This module must not: read clocks, do I/O, or import anything outside the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from touchline_bot.core import (
+    decisions,
+    events,
+    fair_price,
+    flatten,
+    match_phase,
+    orders,
+    quoting,
+    risk,
+    shock,
+    state_machine,
+    units,
+)
+from touchline_bot.core.book import KalshiTop, PolyTop
+from touchline_bot.core.market import MarketSpec
+from touchline_bot.core.params import StrategyParams
+from touchline_bot.core.quote import Quote
+from touchline_bot.core.types import MachineState, MatchPhase, Mode, Venue
+
+
+@dataclass(frozen=True, slots=True)
+class BotState:
+    """Everything one market's bot knows. Build the first one with :func:`initial`."""
+
+    market: MarketSpec
+    params: StrategyParams
+    now_ms: int = 0
+    machine: state_machine.Machine = state_machine.INITIAL
+    kalshi: KalshiTop | None = None
+    kalshi_ts_ms: int = 0
+    kalshi_broken: str | None = None
+    """Why the Kalshi feed was reported stale (cleared by the next book)."""
+    poly: PolyTop | None = None
+    poly_ts_ms: int = 0
+    poly_broken: str | None = None
+    shock_state: shock.ShockState = shock.INITIAL
+    fair: fair_price.FairPrice | None = None
+    live: orders.LiveOrders = orders.EMPTY
+    position: risk.Position = risk.FLAT
+    limits: risk.RiskState = risk.INITIAL
+    halted: bool = False
+    mode: Mode = Mode.QUOTING
+    shutdown: str | None = None
+    shutdown_flatten: bool = False
+    flatten_started_ms: int | None = None
+    next_id: int = 1
+    fills_seen: int = 0
+
+    @property
+    def params_version(self) -> str:
+        """The version of the parameters in force."""
+        return self.params.version
+
+
+def initial(market: MarketSpec, params: StrategyParams, *, now_ms: int) -> BotState:
+    """A market's state before any event."""
+    return BotState(market=market, params=params, now_ms=now_ms)
+
+
+def transition(
+    state: BotState, event: events.Event
+) -> tuple[BotState, tuple[decisions.Decision, ...]]:
+    """Fold one event into the state and decide what the engine must do."""
+    now_ms = max(state.now_ms, event.ts_ms)
+    state = _absorb(replace(state, now_ms=now_ms), event)
+    phase = _phase(state)
+    kalshi_fresh, poly_fresh = _fresh(state, phase)
+    state = _price(state, phase, kalshi_fresh=kalshi_fresh, poly_fresh=poly_fresh)
+    conditions = _conditions(state, phase, kalshi_fresh=kalshi_fresh, poly_fresh=poly_fresh)
+    machine, moves = state_machine.step(state.machine, conditions, state.params.timing)
+    state = _flatten_clock(replace(state, machine=machine))
+    out: list[decisions.Decision] = list(moves)
+    if _must_cancel_all(moves, event):
+        reason = moves[-1].reason if moves else getattr(event, "reason", "cancel_all")
+        out.append(decisions.CancelAll(reason))
+        state = replace(state, live=orders.apply_decision(state.live, out[-1]))
+    actions, state = _orders(state, _desired(state, phase))
+    out.extend(actions)
+    wake = _next_wake(state, phase)
+    if wake is not None and machine.state is not MachineState.DONE:
+        out.append(decisions.WakeAt(wake))
+    return state, tuple(out)
+
+
+def _absorb(state: BotState, event: events.Event) -> BotState:
+    match event:
+        case events.BookUpdated():
+            broken = None if event.top.valid else "kalshi_book_invalid"
+            return replace(state, kalshi=event.top, kalshi_ts_ms=event.ts_ms, kalshi_broken=broken)
+        case events.SignalUpdated():
+            return replace(state, poly=event.top, poly_ts_ms=event.ts_ms, poly_broken=None)
+        case events.FeedStale():
+            return _stale(state, event)
+        case events.OrderFilled():
+            return _filled(state, event)
+        case events.OrderAcknowledged() | events.OrderRejected() | events.OrderCancelled():
+            return replace(state, live=orders.apply_event(state.live, event))
+        case _:
+            return _control(state, event)
+
+
+def _control(state: BotState, event: events.Event) -> BotState:
+    match event:
+        case events.ParamsChanged():
+            return replace(state, params=event.params)
+        case events.ModeChanged():
+            return replace(state, mode=event.mode)
+        case events.HaltChanged():
+            held = state.limits if event.halted else risk.reset_breaker(state.limits)
+            return replace(state, halted=event.halted, limits=held)
+        case events.LeaseGranted():
+            granted = risk.grant(
+                state.limits, budget=event.budget, expires_at_ms=event.expires_at_ms
+            )
+            return replace(state, limits=granted)
+        case _:
+            return _lifecycle(state, event)
+
+
+def _lifecycle(state: BotState, event: events.Event) -> BotState:
+    match event:
+        case events.PositionSynced():
+            synced = risk.Position(event.position_qty, event.cost_basis)
+            return replace(state, position=synced)
+        case events.ShutdownRequested():
+            return replace(state, shutdown=event.reason, shutdown_flatten=event.flatten)
+        case _:
+            # TimerFired: nothing to absorb; the pipeline re-evaluates time-driven conditions.
+            return state
+
+
+def _stale(state: BotState, event: events.FeedStale) -> BotState:
+    if event.venue is Venue.KALSHI:
+        return replace(state, kalshi_broken=event.reason or "stale")
+    return replace(state, poly_broken=event.reason or "stale")
+
+
+def _filled(state: BotState, event: events.OrderFilled) -> BotState:
+    live = orders.apply_event(state.live, event)
+    position, realized = risk.apply_fill(
+        state.position, event.side, event.price, event.qty, event.fee
+    )
+    notional = units.notional(event.price, event.qty)
+    limits = risk.record_fill(
+        state.limits,
+        ts_ms=event.ts_ms,
+        notional=notional,
+        realized=realized,
+        params=state.params.risk,
+    )
+    return replace(
+        state, live=live, position=position, limits=limits, fills_seen=state.fills_seen + 1
+    )
+
+
+def _phase(state: BotState) -> MatchPhase:
+    return match_phase.phase_at(
+        state.now_ms,
+        kickoff_ms=state.market.kickoff_ms,
+        scheduled_end_ms=state.market.scheduled_end_ms,
+        stop_before_end_ms=state.params.timing.stop_quoting_before_end_ms,
+    )
+
+
+def _fresh(state: BotState, phase: MatchPhase) -> tuple[bool, bool]:
+    stale_after_ms = state.params.for_phase(phase).stale_after_ms
+    kalshi = (
+        state.kalshi is not None
+        and state.kalshi_broken is None
+        and state.now_ms - state.kalshi_ts_ms < stale_after_ms
+    )
+    poly = (
+        state.poly is not None
+        and state.poly_broken is None
+        and state.now_ms - state.poly_ts_ms < stale_after_ms
+    )
+    return kalshi, poly
+
+
+def _price(state: BotState, phase: MatchPhase, *, kalshi_fresh: bool, poly_fresh: bool) -> BotState:
+    params = state.params
+    fair = fair_price.compute(
+        kalshi=state.kalshi,
+        kalshi_fresh=kalshi_fresh,
+        poly=state.poly,
+        poly_fresh=poly_fresh,
+        phase=params.for_phase(phase),
+        params=params.fair,
+    )
+    shocked = state.shock_state
+    if fair is not None and (state.fair is None or fair.price != state.fair.price):
+        shocked = shock.update(shocked, fair.price, state.now_ms, params.shock)
+    limits = state.limits
+    if fair is not None:
+        equity = units.Money(
+            state.limits.realized_pnl + risk.unrealized(state.position, fair.price)
+        )
+        limits = risk.mark(limits, equity=equity, params=params.risk)
+    return replace(state, fair=fair, shock_state=shocked, limits=limits)
+
+
+def _conditions(
+    state: BotState, phase: MatchPhase, *, kalshi_fresh: bool, poly_fresh: bool
+) -> state_machine.Conditions:
+    return state_machine.Conditions(
+        now_ms=state.now_ms,
+        phase=phase,
+        kalshi_fresh=kalshi_fresh,
+        poly_fresh=poly_fresh,
+        shock=shock.in_shock(state.shock_state, state.now_ms),
+        risk_block=risk.gate(state.limits, state.now_ms),
+        halted=state.halted,
+        mode=state.mode,
+        position_qty=state.position.qty,
+        flatten_enabled=state.params.flatten.enabled,
+        shutdown=state.shutdown,
+        shutdown_flatten=state.shutdown_flatten,
+    )
+
+
+def _flatten_clock(state: BotState) -> BotState:
+    flattening = state.machine.state is MachineState.FLATTENING
+    if flattening and state.flatten_started_ms is None:
+        return replace(state, flatten_started_ms=state.now_ms)
+    if not flattening and state.flatten_started_ms is not None:
+        return replace(state, flatten_started_ms=None)
+    return state
+
+
+def _must_cancel_all(moves: tuple[decisions.StateChanged, ...], event: events.Event) -> bool:
+    if isinstance(event, events.ShutdownRequested):
+        return True
+    return any(
+        m.state is MachineState.DONE or (m.state is MachineState.PAUSED and m.reason == "halted")
+        for m in moves
+    )
+
+
+def _desired(state: BotState, phase: MatchPhase) -> tuple[Quote, ...]:
+    fair, book = state.fair, state.kalshi
+    if fair is None or book is None:
+        return ()
+    params = state.params
+    if state.machine.state is MachineState.QUOTING:
+        inputs = quoting.QuoteInputs(
+            fair=fair.price,
+            phase=params.for_phase(phase),
+            book=book,
+            position_qty=state.position.qty,
+            grid=state.market.grid,
+            fees=state.market.fees,
+            position_limit_qty=_limit_qty(state, fair.price),
+        )
+        return quoting.desired_quotes(inputs, params.quoting)
+    if state.machine.state is MachineState.FLATTENING and state.flatten_started_ms is not None:
+        return flatten.flatten_quotes(
+            position_qty=state.position.qty,
+            fair=fair.price,
+            book=book,
+            grid=state.market.grid,
+            started_ms=state.flatten_started_ms,
+            now_ms=state.now_ms,
+            params=params.flatten,
+        )
+    return ()
+
+
+def _limit_qty(state: BotState, fair: units.Price) -> units.Qty:
+    # The position (in contracts) whose worst-case loss reaches the per-market limit at fair.
+    worst_leg = max(fair, units.ONE_DOLLAR - fair, 1)
+    return units.Qty(state.params.risk.max_position_notional // worst_leg)
+
+
+def _orders(
+    state: BotState, desired: tuple[Quote, ...]
+) -> tuple[tuple[decisions.Decision, ...], BotState]:
+    lease_ok = risk.lease_valid(state.limits, state.now_ms)
+    lease = state.limits.lease_budget
+    params = state.params
+    clipped = risk.clip(
+        desired,
+        live=state.live,
+        position=state.position,
+        params=params.risk,
+        lease=lease,
+        lease_valid=lease_ok,
+        min_qty=params.quoting.min_order_qty,
+    )
+    batch, next_id = orders.reconcile(
+        clipped,
+        state.live,
+        refresh_tolerance=params.quoting.refresh_tolerance,
+        prefix=state.market.client_order_prefix,
+        next_id=state.next_id,
+    )
+    cap = risk.limit(params.risk, lease=lease, lease_valid=lease_ok)
+    batch = risk.admit(batch, live=state.live, position=state.position, cap=cap)
+    live = orders.apply_decisions(state.live, batch)
+    return batch, replace(state, live=live, next_id=next_id)
+
+
+def _next_wake(state: BotState, phase: MatchPhase) -> int | None:
+    now, params = state.now_ms, state.params
+    stale_after_ms = params.for_phase(phase).stale_after_ms
+    times = [
+        *state_machine.deadlines(state.machine, params.timing),
+        *risk.deadlines(state.limits, state.now_ms),
+    ]
+    if state.kalshi is not None and state.kalshi_broken is None:
+        times.append(state.kalshi_ts_ms + stale_after_ms)
+    if state.poly is not None and state.poly_broken is None:
+        times.append(state.poly_ts_ms + stale_after_ms)
+    change = match_phase.next_change_ms(
+        now,
+        kickoff_ms=state.market.kickoff_ms,
+        scheduled_end_ms=state.market.scheduled_end_ms,
+        stop_before_end_ms=params.timing.stop_quoting_before_end_ms,
+    )
+    if change is not None:
+        times.append(change)
+    times.append(state.shock_state.paused_until_ms)
+    if state.flatten_started_ms is not None:
+        times.append(state.flatten_started_ms + params.flatten.passive_timeout_ms)
+    future = [t for t in times if t > now]
+    return min(future) if future else None
