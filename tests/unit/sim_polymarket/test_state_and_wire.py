@@ -93,3 +93,12 @@ def test_snapshot_replace_publishes_a_book_event_and_drops_empty_levels() -> Non
     assert event["event_type"] == "book"
     assert event["bids"] == []
     assert event["asks"] == [{"price": "0.7", "size": "0.01"}]
+
+
+def test_tick_change_is_published_and_used_by_the_next_ladder() -> None:
+    sim_state, events = _state()
+    sim_state.change_tick("yes", units.Price(10))
+    assert events[-1]["event_type"] == "tick_size_change"
+    assert (events[-1]["old_tick_size"], events[-1]["new_tick_size"]) == ("0.01", "0.001")
+    sim_state.set_fair("yes", units.Price(9_705))
+    assert max(sim_state.books["yes"].bids) == units.Price(9_600)

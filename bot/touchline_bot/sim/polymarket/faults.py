@@ -2,6 +2,7 @@
 
 - ``frozen``: WebSocket data is dropped (the socket stays open and PONGs continue) — the
   venue's known silent freeze.
+- ``pong_muted``: ``PING`` goes unanswered (a dead link the client must detect itself).
 - ``stale_rest_since_ms``: REST books report this old ``timestamp`` instead of the real one.
 - ``http_5xx``: the next N REST answers are 500s.
 - ``throttle``: the next N REST answers are 429s with ``retry_after_seconds``.
@@ -19,6 +20,8 @@ class Faults:
     """The current fault switches; all off by default."""
 
     frozen: bool = False
+    pong_muted: bool = False
+    """Stop answering ``PING`` (a half-open socket the client must tear down itself)."""
     stale_rest_since_ms: int | None = None
     http_5xx: int = 0
     throttle: int = 0

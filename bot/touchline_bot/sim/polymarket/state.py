@@ -134,6 +134,21 @@ class SimState:
         book.timestamp_ms = self._now_ms()
         self._publish(wire.book_event(book.summary()))
 
+    def change_tick(self, token: str, new_tick: units.Price) -> None:
+        """Change a token's tick size and publish ``tick_size_change`` (prices near 0 or 1)."""
+        book = self.books[token]
+        old_tick, book.tick_size = book.tick_size, new_tick
+        self._publish(
+            {
+                "event_type": "tick_size_change",
+                "asset_id": token,
+                "market": book.market,
+                "old_tick_size": wire.price_text(old_tick),
+                "new_tick_size": wire.price_text(new_tick),
+                "timestamp": str(self._now_ms()),
+            }
+        )
+
     def ladder_for(self, book: SimBook, fair: units.Price) -> list[tuple[str, units.Price]]:
         """The (side, price) levels the ladder wants around ``fair``, on the book's tick."""
         tick = book.tick_size

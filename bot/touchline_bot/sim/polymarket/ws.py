@@ -53,7 +53,8 @@ class Connection:
     def on_text(self, text: str) -> None:
         """Handle one client frame."""
         if text == "PING":
-            self.queue.put_nowait("PONG")
+            if not self._hub.faults.pong_muted:
+                self.queue.put_nowait("PONG")
             return
         try:
             data = orjson.loads(text)

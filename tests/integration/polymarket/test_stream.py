@@ -1,0 +1,48 @@
+"""One WebSocket session against the simulator: unanswered PINGs close the socket (the client
+does not wait forever on a half-open link), and ``tick_size_change`` reaches the store."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+
+from touchline_bot.core import units
+from touchline_bot.venues.polymarket import messages, store, stream
+
+from .conftest import Venue, wait_until
+
+FAST_PINGS = stream.StreamOptions(ping_interval_secs=0.05, pong_timeout_secs=0.3)
+
+
+async def test_missing_pongs_close_the_session(venue: Venue) -> None:
+    venue.sim.faults.pong_muted = True
+    async with aiohttp.ClientSession() as session:
+        ws = stream.StreamSession(
+            session, venue.sim.ws_url, [venue.yes["home"]], lambda _: None, FAST_PINGS
+        )
+        await asyncio.wait_for(ws.run(), timeout=5)
+    assert ws.pong_timed_out
+
+
+async def test_answered_pings_keep_the_session_and_tick_changes_reach_the_store(
+    venue: Venue,
+) -> None:
+    token = venue.yes["home"]
+    data = store.SignalStore([token])
+    pongs: list[messages.Message] = []
+
+    def on_messages(parsed: list[messages.Message]) -> None:
+        pongs.extend(m for m in parsed if m == messages.TextFrame("PONG"))
+        for message in parsed:
+            data.apply(message, now_ms=0, source=store.Source.WS)
+
+    async with aiohttp.ClientSession() as session:
+        ws = stream.StreamSession(session, venue.sim.ws_url, [token], on_messages, FAST_PINGS)
+        reader = asyncio.create_task(ws.run())
+        await wait_until(lambda: len(pongs) >= 3 and data.top(token) is not None, timeout_secs=5)
+        venue.sim.state.change_tick(token, units.Price(10))
+        await wait_until(lambda: data.book(token).tick_size == units.Price(10), timeout_secs=5)
+        await ws.close()
+        await reader
+    assert not ws.pong_timed_out
