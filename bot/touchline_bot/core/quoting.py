@@ -63,6 +63,13 @@ def _guarded(side: Side, price: int, inputs: QuoteInputs) -> int:
     return price
 
 
+def _crosses(side: Side, price: int, book: KalshiTop) -> bool:
+    """A guard clamped at the grid's edge can still touch the other side: never send that."""
+    if side is Side.BID:
+        return book.best_ask is not None and price >= book.best_ask[0]
+    return book.best_bid is not None and price <= book.best_bid[0]
+
+
 def _depth(side: Side, book: KalshiTop) -> int:
     ours = book.bids if side is Side.BID else book.asks
     theirs = book.asks if side is Side.BID else book.bids
@@ -100,7 +107,9 @@ def desired_quotes(inputs: QuoteInputs, params: QuotingParams) -> tuple[Quote, .
         if bid >= ask:
             continue
         for side, price, out in ((Side.BID, bid, bids), (Side.ASK, ask, asks)):
-            if not low <= price <= high or any(q.price == price for q in out):
+            if not low <= price <= high or _crosses(side, price, inputs.book):
+                continue
+            if any(q.price == price for q in out):
                 continue
             qty = _size(side, price, inputs, params)
             if qty >= params.min_order_qty:

@@ -1,0 +1,95 @@
+"""Quoting: spread composition, skew, ladder, guards and size caps."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from touchline_bot.core import quoting, units
+from touchline_bot.core.book import KalshiTop
+from touchline_bot.core.market import FeeSchedule
+from touchline_bot.core.params import PhaseParams, QuotingParams
+from touchline_bot.core.quote import Quote
+from touchline_bot.core.types import Side
+
+P, Q = units.Price, units.Qty
+BOOK = KalshiTop(((P(4_000), Q(20_000)),), ((P(5_000), Q(20_000)),))
+INPUTS = quoting.QuoteInputs(
+    fair=P(4_500),
+    phase=PhaseParams(),
+    book=BOOK,
+    position_qty=0,
+    grid=units.PriceGrid(),
+    fees=FeeSchedule(),
+    position_limit_qty=5_000,
+)
+PARAMS = QuotingParams(adverse_selection_buffer=P(100), inventory_skew_per_contract=P(10))
+
+
+def _by_side(quotes: tuple[Quote, ...], side: Side) -> list[Quote]:
+    return [q for q in quotes if q.side is side]
+
+
+def test_half_spread_is_base_plus_buffers() -> None:
+    # 3% base + 1% adverse selection + 0 maker fee (plain quadratic series)
+    assert quoting.half_spread(INPUTS, PARAMS) == 400
+
+
+def test_flat_position_quotes_symmetrically_around_fair() -> None:
+    quotes = quoting.desired_quotes(INPUTS, PARAMS)
+    assert [(q.side, q.price) for q in quotes] == [(Side.BID, 4_100), (Side.ASK, 4_900)]
+
+
+def test_long_position_skews_both_quotes_down_and_shrinks_the_bid() -> None:
+    long = dataclasses.replace(INPUTS, position_qty=1_000)  # 10 contracts
+    quotes = quoting.desired_quotes(long, PARAMS)
+    bid, ask = _by_side(quotes, Side.BID)[0], _by_side(quotes, Side.ASK)[0]
+    assert (bid.price, ask.price) == (4_000 - 0, 4_800)
+    flat_bid = _by_side(quoting.desired_quotes(INPUTS, PARAMS), Side.BID)[0]
+    assert bid.qty < flat_bid.qty
+
+
+def test_size_is_capped_by_notional_contracts_and_depth() -> None:
+    quotes = quoting.desired_quotes(INPUTS, PARAMS)
+    bid, ask = quotes
+    assert bid.price * bid.qty <= PARAMS.max_order_notional
+    assert (units.ONE_DOLLAR - ask.price) * ask.qty <= PARAMS.max_order_notional
+    assert bid.qty <= PARAMS.max_order_qty
+    thin = dataclasses.replace(INPUTS, book=KalshiTop(((P(4_000), Q(400)),), ((P(5_000), Q(400)),)))
+    assert all(q.qty <= 100 for q in quoting.desired_quotes(thin, PARAMS))
+
+
+def test_ladder_adds_levels_further_out() -> None:
+    params = dataclasses.replace(PARAMS, ladder_levels=3, ladder_step=P(100))
+    bids = _by_side(quoting.desired_quotes(INPUTS, params), Side.BID)
+    assert [b.price for b in bids] == [4_100, 4_000, 3_900]
+    assert [b.level for b in bids] == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("book", "bid_below", "ask_above"),
+    [
+        pytest.param(
+            KalshiTop(((P(4_000), Q(100)),), ((P(4_050), Q(100)),)), 4_050, None, id="tight-ask"
+        ),
+        pytest.param(
+            KalshiTop(((P(4_950), Q(100)),), ((P(6_000), Q(100)),)), None, 4_950, id="high-bid"
+        ),
+    ],
+)
+def test_post_only_guards_never_cross(
+    book: KalshiTop, bid_below: int | None, ask_above: int | None
+) -> None:
+    quotes = quoting.desired_quotes(dataclasses.replace(INPUTS, book=book), PARAMS)
+    for q in quotes:
+        if q.side is Side.BID and bid_below is not None:
+            assert q.price < bid_below
+        if q.side is Side.ASK and ask_above is not None:
+            assert q.price > ask_above
+
+
+def test_quotes_outside_bounds_are_dropped() -> None:
+    cheap = dataclasses.replace(INPUTS, fair=P(300), book=KalshiTop((), ()))
+    sides = {q.side for q in quoting.desired_quotes(cheap, PARAMS)}
+    assert Side.BID not in sides
