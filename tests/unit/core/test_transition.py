@@ -1,0 +1,274 @@
+"""Transition: whole-bot scenarios through the single entry point, events in, decisions out."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from touchline_bot.core import decisions, events, orders, transition, units
+from touchline_bot.core.book import KalshiTop, PolyTop
+from touchline_bot.core.market import MarketSpec
+from touchline_bot.core.params import FlattenParams, StrategyParams
+from touchline_bot.core.types import MachineState, Mode, Side, Venue
+
+S = MachineState
+P = units.Price
+Q = units.Qty
+T0 = 1_000_000
+KICKOFF_MS = T0 + 3_600_000
+END_MS = KICKOFF_MS + 6_300_000
+MARKET = MarketSpec("m1", "KXTEST-M1", kickoff_ms=KICKOFF_MS, scheduled_end_ms=END_MS)
+BOOK = KalshiTop(bids=((P(4_800), Q(5_000)),), asks=((P(5_200), Q(5_000)),))
+POLY = PolyTop(best_bid=(P(4_900), Q(10_000)), best_ask=(P(5_100), Q(10_000)))
+BUDGET = units.Money(25 * units.MONEY_SCALE)
+
+Batch = tuple[decisions.Decision, ...]
+
+
+def _feed(state: transition.BotState, *evs: events.Event) -> tuple[transition.BotState, Batch]:
+    out: list[decisions.Decision] = []
+    for event in evs:
+        state, batch = transition.transition(state, event)
+        out.extend(batch)
+    return state, tuple(out)
+
+
+def _data(ts_ms: int, poly: PolyTop = POLY) -> tuple[events.Event, ...]:
+    return (events.BookUpdated(ts_ms, BOOK), events.SignalUpdated(ts_ms, poly))
+
+
+def _acks(state: transition.BotState, ts_ms: int) -> tuple[events.Event, ...]:
+    """The venue carries out every action in flight on the requested terms."""
+    answers: list[events.Event] = []
+    for cid, o in state.live.items():
+        if o.status is orders.OrderStatus.PENDING_CANCEL:
+            answers.append(events.OrderCancelled(ts_ms, cid))
+        elif o.in_flight:
+            price = o.price if o.pending_price is None else o.pending_price
+            qty = o.qty if o.pending_qty is None else o.pending_qty
+            answers.append(events.OrderAcknowledged(ts_ms, cid, f"v-{cid}", price, qty))
+    return tuple(answers)
+
+
+def _ids(batch: Batch, kind: type[decisions.PlaceOrder | decisions.CancelOrder]) -> list[str]:
+    return sorted(d.client_order_id for d in batch if isinstance(d, kind))
+
+
+def _quoting(params: StrategyParams | None = None) -> tuple[transition.BotState, Batch]:
+    """A bot past its warmup with both of its quotes resting."""
+    state = transition.initial(MARKET, params or StrategyParams(), now_ms=T0)
+    lease = events.LeaseGranted(T0, BUDGET, expires_at_ms=T0 + 3_600_000)
+    state, out = _feed(state, lease, *_data(T0), events.TimerFired(T0 + 5_000))
+    state, acked = _feed(state, *_acks(state, T0 + 5_000))
+    return state, out + acked
+
+
+def _of(batch: Batch, kind: type) -> list[decisions.Decision]:
+    return [d for d in batch if isinstance(d, kind)]
+
+
+def _moves(batch: Batch) -> list[tuple[S, str]]:
+    return [(d.state, d.reason) for d in batch if isinstance(d, decisions.StateChanged)]
+
+
+def test_wait_data_turns_to_quoting_after_warmup_with_both_feeds_fresh() -> None:
+    state = transition.initial(MARKET, StrategyParams(), now_ms=T0)
+    lease = events.LeaseGranted(T0, BUDGET, expires_at_ms=T0 + 3_600_000)
+    state, early = _feed(state, lease, *_data(T0), events.TimerFired(T0 + 4_999))
+    assert state.machine.state is S.WAIT_DATA
+    assert not _of(early, decisions.PlaceOrder)
+    assert decisions.WakeAt(T0 + 5_000) in early
+    state, batch = _feed(state, events.TimerFired(T0 + 5_000))
+    assert _moves(batch) == [(S.QUOTING, "warmed_up")]
+    placed = [d for d in batch if isinstance(d, decisions.PlaceOrder)]
+    assert {d.side for d in placed} == {Side.BID, Side.ASK}
+    assert all(d.client_order_id.startswith("tl-") for d in placed)
+
+
+def test_only_one_feed_never_warms_up() -> None:
+    state = transition.initial(MARKET, StrategyParams(), now_ms=T0)
+    state, batch = _feed(state, events.BookUpdated(T0, BOOK), events.TimerFired(T0 + 6_000))
+    assert state.machine.state is S.WAIT_DATA
+    assert not _of(batch, decisions.PlaceOrder)
+
+
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        pytest.param(
+            events.FeedStale(T0 + 6_000, Venue.POLYMARKET, "idle"),
+            "stale_polymarket",
+            id="polymarket-reported-stale",
+        ),
+        pytest.param(
+            events.TimerFired(T0 + 10_000),
+            "stale_polymarket",
+            id="polymarket-silent-past-prematch-threshold",
+        ),
+        pytest.param(
+            events.BookUpdated(T0 + 6_000, dataclasses.replace(BOOK, valid=False)),
+            "stale_kalshi",
+            id="kalshi-book-invalid",
+        ),
+    ],
+)
+def test_stale_data_pauses_and_cancels_every_order(event: events.Event, reason: str) -> None:
+    state, _ = _quoting()
+    if isinstance(event, events.TimerFired):
+        state, _ = _feed(state, events.BookUpdated(T0 + 9_000, BOOK))
+    resting = sorted(state.live)
+    state, batch = _feed(state, event)
+    assert _moves(batch) == [(S.PAUSED, reason)]
+    assert _ids(batch, decisions.CancelOrder) == resting
+    assert not _of(batch, decisions.PlaceOrder)
+
+
+def test_shock_pauses_then_quoting_resumes_after_the_pause_and_cooldown() -> None:
+    state, _ = _quoting()
+    ts = T0 + 5_000
+    for step in range(8):  # small moves teach the EWMA what normal looks like
+        ts += 100
+        wiggle = P(5_100 + (10 if step % 2 else 0))
+        state, _ = _feed(state, *_data(ts, dataclasses.replace(POLY, best_ask=(wiggle, Q(10_000)))))
+    jump = PolyTop(best_bid=(P(6_900), Q(10_000)), best_ask=(P(7_100), Q(10_000)))
+    state, batch = _feed(state, *_data(ts + 100, jump))
+    shocked_at = ts + 100
+    assert _moves(batch) == [(S.PAUSED, "shock")]
+    assert _of(batch, decisions.CancelOrder)
+    state, batch = _feed(state, *_data(shocked_at + 5_000, jump))
+    assert state.machine.state is S.PAUSED
+    assert decisions.WakeAt(shocked_at + 10_000) in batch
+    state, batch = _feed(state, events.TimerFired(shocked_at + 10_000))
+    assert state.machine.state is S.PAUSED  # the cooldown starts once the shock is over
+    assert decisions.WakeAt(shocked_at + 11_000) in batch
+    state, batch = _feed(state, events.TimerFired(shocked_at + 11_000))
+    assert _moves(batch) == [(S.QUOTING, "resumed")]
+    assert _of(batch, decisions.PlaceOrder)
+
+
+def test_stop_quoting_cancels_all_and_ends() -> None:
+    state, _ = _quoting()
+    stop_ms = END_MS - StrategyParams().timing.stop_quoting_before_end_ms
+    state, batch = _feed(state, events.TimerFired(stop_ms))
+    assert _moves(batch) == [(S.DONE, "stop_quoting")]
+    assert decisions.CancelAll("stop_quoting") in batch
+    assert not _of(batch, decisions.PlaceOrder)
+    assert not _of(batch, decisions.WakeAt)
+    state, batch = _feed(state, *_data(stop_ms + 1))
+    assert state.machine.state is S.DONE
+    assert batch == ()
+
+
+def test_stop_quoting_with_a_position_flattens_then_ends_when_flat() -> None:
+    params = StrategyParams(flatten=FlattenParams(enabled=True))
+    state, _ = _quoting(params)
+    stop_ms = END_MS - params.timing.stop_quoting_before_end_ms
+    synced = events.PositionSynced(stop_ms - 1, 1_000, units.Money(5_000_000))
+    lease = events.LeaseGranted(stop_ms - 1, BUDGET, expires_at_ms=stop_ms + 60_000)
+    state, _ = _feed(state, synced, lease)
+    state, batch = _feed(state, *_data(stop_ms), events.TimerFired(stop_ms))
+    assert (S.FLATTENING, "stop_quoting") in _moves(batch)
+    asks = [o for o in state.live.values() if o.status is orders.OrderStatus.PENDING_NEW]
+    assert [(o.side, o.qty) for o in asks] == [(Side.ASK, 1_000)]
+    fill = events.OrderFilled(
+        stop_ms + 10, asks[0].client_order_id, Side.ASK, asks[0].price, Q(1_000), units.Money(0)
+    )
+    state, batch = _feed(state, fill)
+    assert _moves(batch) == [(S.DONE, "flattened")]
+    assert state.position.qty == 0
+
+
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        pytest.param(events.HaltChanged(T0 + 6_000, True, "drawdown"), "halted", id="global-halt"),
+        pytest.param(events.ModeChanged(T0 + 6_000, Mode.HALTED), "halted", id="mode-halted"),
+    ],
+)
+def test_halt_cancels_all_and_stops_until_reset(event: events.Event, reason: str) -> None:
+    state, _ = _quoting()
+    state, batch = _feed(state, event)
+    assert _moves(batch) == [(S.PAUSED, reason)]
+    assert decisions.CancelAll(reason) in batch
+    assert not _of(batch, decisions.PlaceOrder)
+    state, batch = _feed(state, *_data(T0 + 8_000), events.TimerFired(T0 + 9_500))
+    assert state.machine.state is S.PAUSED
+    assert not _of(batch, decisions.PlaceOrder)
+
+
+def test_halt_reset_resumes_after_cooldown() -> None:
+    state, _ = _quoting()
+    state, _ = _feed(state, events.HaltChanged(T0 + 6_000, True, "drawdown"))
+    state, _ = _feed(state, events.HaltChanged(T0 + 7_000, False, "reset"), *_data(T0 + 7_000))
+    state, batch = _feed(state, events.TimerFired(T0 + 8_000))
+    assert _moves(batch) == [(S.QUOTING, "resumed")]
+
+
+def test_lease_expiry_leaves_only_position_reducing_quotes() -> None:
+    state, _ = _quoting()
+    state, _ = _feed(state, events.PositionSynced(T0 + 5_500, 500, units.Money(2_500_000)))
+    expiry = T0 + 6_000
+    state, _ = _feed(state, events.LeaseGranted(T0 + 5_600, BUDGET, expires_at_ms=expiry))
+    state, _ = _feed(state, *_acks(state, T0 + 5_600))
+    state, _ = _feed(state, events.TimerFired(expiry), *_data(expiry))
+    state, _ = _feed(state, *_acks(state, expiry))
+    staying = [o for o in state.live.values() if o.status is not orders.OrderStatus.PENDING_CANCEL]
+    assert staying, "the reducing ask survives"
+    assert all(o.side is Side.ASK for o in staying)
+    assert sum(o.worst_qty for o in staying) <= 500
+    assert state.machine.state is S.QUOTING
+
+
+def test_shutdown_cancels_all_and_ends() -> None:
+    state, _ = _quoting()
+    state, batch = _feed(state, events.ShutdownRequested(T0 + 6_000, "sigterm"))
+    assert _moves(batch) == [(S.DONE, "sigterm")]
+    assert decisions.CancelAll("sigterm") in batch
+
+
+def test_fills_move_position_and_feed_the_fill_rate_limiter() -> None:
+    state, _ = _quoting()
+    bid = next(o for o in state.live.values() if o.side is Side.BID)
+    fill = events.OrderFilled(
+        T0 + 6_000, bid.client_order_id, Side.BID, bid.price, bid.qty, units.Money(10_000)
+    )
+    state, _ = _feed(state, fill)
+    assert state.position.qty == bid.qty
+    assert state.position.cost == bid.price * bid.qty
+    assert state.limits.realized_pnl == -10_000
+    assert state.fills_seen == 1
+
+
+def test_params_change_is_hot_and_versioned() -> None:
+    state, _ = _quoting()
+    new = StrategyParams(version="v2")
+    state, _ = _feed(state, events.ParamsChanged(T0 + 6_000, new))
+    assert state.params_version == "v2"
+    assert state.machine.state is S.QUOTING
+
+
+EVERY_EVENT: tuple[events.Event, ...] = (
+    events.BookUpdated(T0 + 6_000, BOOK),
+    events.SignalUpdated(T0 + 6_000, POLY, source_ts_ms=T0),
+    events.FeedStale(T0 + 6_000, Venue.KALSHI, "idle"),
+    events.OrderAcknowledged(T0 + 6_000, "tl-unknown", "v", P(4_000), Q(100)),
+    events.OrderRejected(T0 + 6_000, "tl-unknown", "post_only_cross"),
+    events.OrderFilled(T0 + 6_000, "tl-unknown", Side.BID, P(4_000), Q(100), units.Money(0)),
+    events.OrderCancelled(T0 + 6_000, "tl-unknown"),
+    events.TimerFired(T0 + 6_000),
+    events.ParamsChanged(T0 + 6_000, StrategyParams()),
+    events.ModeChanged(T0 + 6_000, Mode.PAUSED),
+    events.HaltChanged(T0 + 6_000, False, "reset"),
+    events.LeaseGranted(T0 + 6_000, BUDGET, T0 + 60_000),
+    events.PositionSynced(T0 + 6_000, 0, units.Money(0)),
+    events.ShutdownRequested(T0 + 6_000, "sigterm", flatten=True),
+)
+
+
+@pytest.mark.parametrize("event", EVERY_EVENT, ids=lambda e: type(e).__name__)
+def test_every_event_kind_is_handled(event: events.Event) -> None:
+    state, _ = _quoting()
+    after, batch = transition.transition(state, event)
+    assert after.now_ms == T0 + 6_000
+    assert all(isinstance(d, decisions.Decision) for d in batch)
