@@ -10,6 +10,7 @@ from kalshi_python_sync.configuration import Configuration
 from kalshi_python_sync.models.amend_order_v2_response import (
     AmendOrderV2Response,
 )
+from kalshi_python_sync.models.batch_cancel_orders_v2_response import BatchCancelOrdersV2Response
 from kalshi_python_sync.models.batch_create_orders_v2_response import (
     BatchCreateOrdersV2Response,
 )
@@ -34,13 +35,19 @@ from kalshi_python_sync.models.fee_type import FeeType
 from kalshi_python_sync.models.fill import Fill
 from kalshi_python_sync.models.get_balance_response import GetBalanceResponse
 from kalshi_python_sync.models.get_event_response import GetEventResponse
+from kalshi_python_sync.models.get_events_response import GetEventsResponse
 from kalshi_python_sync.models.get_fills_response import GetFillsResponse
 from kalshi_python_sync.models.get_market_orderbook_response import (
     GetMarketOrderbookResponse,
 )
+from kalshi_python_sync.models.get_market_orderbooks_response import GetMarketOrderbooksResponse
 from kalshi_python_sync.models.get_markets_response import GetMarketsResponse
 from kalshi_python_sync.models.get_order_group_response import (
     GetOrderGroupResponse,
+)
+from kalshi_python_sync.models.get_order_groups_response import GetOrderGroupsResponse
+from kalshi_python_sync.models.get_order_queue_positions_response import (
+    GetOrderQueuePositionsResponse,
 )
 from kalshi_python_sync.models.get_orders_response import GetOrdersResponse
 from kalshi_python_sync.models.get_positions_response import (
@@ -49,6 +56,7 @@ from kalshi_python_sync.models.get_positions_response import (
 from kalshi_python_sync.models.get_series_list_response import (
     GetSeriesListResponse,
 )
+from kalshi_python_sync.models.get_trades_response import GetTradesResponse
 from kalshi_python_sync.models.market import Market
 from kalshi_python_sync.models.order import Order
 from kalshi_python_sync.models.order_status import OrderStatus
@@ -58,6 +66,7 @@ from kalshi_python_sync.models.self_trade_prevention_type import (
 
 __all__ = [
     "AmendOrderV2Response",
+    "BatchCancelOrdersV2Response",
     "BatchCreateOrdersV2Response",
     "BookSide",
     "CancelOrderV2Response",
@@ -71,13 +80,18 @@ __all__ = [
     "Fill",
     "GetBalanceResponse",
     "GetEventResponse",
+    "GetEventsResponse",
     "GetFillsResponse",
     "GetMarketOrderbookResponse",
+    "GetMarketOrderbooksResponse",
     "GetMarketsResponse",
     "GetOrderGroupResponse",
+    "GetOrderGroupsResponse",
+    "GetOrderQueuePositionsResponse",
     "GetOrdersResponse",
     "GetPositionsResponse",
     "GetSeriesListResponse",
+    "GetTradesResponse",
     "Market",
     "Order",
     "OrderStatus",

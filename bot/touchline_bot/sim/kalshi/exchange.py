@@ -44,6 +44,7 @@ class Exchange:
         self.accounts: dict[str, accounts.Account] = {}
         self.orders: dict[str, model.Order] = {}
         self.fills: list[model.Fill] = []
+        self.trades: list[events.Traded] = []
         self.groups: dict[str, groups.OrderGroup] = {}
         self.outbox: list[events.Event] = []
         self._counter = 0
@@ -191,9 +192,11 @@ class Exchange:
             sum(max(0, a.position(market.ticker).position) for a in self.accounts.values())
         )
         market.updated_ms = now_ms
-        self.outbox.append(
-            events.Traded(trade_id, market.ticker, price, units.Qty(qty), taker.book_side, now_ms)
+        traded = events.Traded(
+            trade_id, market.ticker, price, units.Qty(qty), taker.book_side, now_ms
         )
+        self.trades.append(traded)
+        self.outbox.append(traded)
         for order in (maker, taker):
             self._check_group(order, qty, now_ms)
 

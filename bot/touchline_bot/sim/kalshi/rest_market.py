@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from touchline_bot.core import units
 from touchline_bot.sim.kalshi import errors, exchange, httpkit, model, wire
 
 routes = web.RouteTableDef()
@@ -113,6 +114,29 @@ async def orderbooks(request: web.Request) -> web.Response:
         levels = wire.orderbook_levels(bk, 0) if bk else {"yes_dollars": [], "no_dollars": []}
         books.append({"ticker": ticker, "orderbook_fp": levels})
     return httpkit.json({"orderbooks": books})
+
+
+@routes.get(httpkit.P + "/markets/trades")
+async def trades(request: web.Request) -> web.Response:
+    ex = httpkit.st(request).exchange
+    wanted = request.query.get("ticker")
+    found = [
+        {
+            "trade_id": t.trade_id,
+            "ticker": t.ticker,
+            "count_fp": wire.count(t.count),
+            "yes_price_dollars": wire.dollars(t.price),
+            "no_price_dollars": wire.dollars(units.complement(t.price)),
+            "taker_side": model.outcome_side(t.taker_book_side),
+            "taker_outcome_side": model.outcome_side(t.taker_book_side),
+            "taker_book_side": t.taker_book_side,
+            "created_time": wire.rfc3339(t.ts_ms),
+            "is_block_trade": False,
+        }
+        for t in reversed(ex.trades)
+        if wanted is None or t.ticker == wanted
+    ]
+    return httpkit.json(httpkit.page(request, found, "trades"))
 
 
 @routes.get(httpkit.P + "/markets/{ticker}")

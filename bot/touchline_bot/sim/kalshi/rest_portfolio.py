@@ -28,6 +28,38 @@ async def list_orders(request: web.Request) -> web.Response:
     return httpkit.json(httpkit.page(request, found, "orders"))
 
 
+@routes.get(httpkit.P + "/portfolio/orders/queue_positions")
+async def queue_positions(request: web.Request) -> web.Response:
+    ex = httpkit.st(request).exchange
+    user = httpkit.user(request)
+    wanted = set(request.query.getall("market_tickers", []))
+    for joined in list(wanted):
+        wanted |= set(joined.split(","))
+    found = [
+        {
+            "order_id": o.order_id,
+            "market_ticker": o.ticker,
+            "queue_position_fp": wire.count(ex.books[o.ticker].queue_ahead(o)),
+        }
+        for o in ex.orders.values()
+        if o.user_id == user and o.is_resting and (not wanted or o.ticker in wanted)
+    ]
+    return httpkit.json({"queue_positions": found})
+
+
+@routes.get(httpkit.P + "/portfolio/summary/total_resting_order_value")
+async def resting_value(request: web.Request) -> web.Response:
+    ex = httpkit.st(request).exchange
+    user = httpkit.user(request)
+    value = sum(
+        o.leg_price() * o.remaining
+        for o in ex.orders.values()
+        if o.user_id == user and o.is_resting
+    )
+    cents = value // (units.MONEY_SCALE // 100)
+    return httpkit.json({"total_resting_order_value": cents, "resting_order_value_breakdown": []})
+
+
 @routes.get(httpkit.P + "/portfolio/orders/{order_id}")
 async def get_order(request: web.Request) -> web.Response:
     ex = httpkit.st(request).exchange
