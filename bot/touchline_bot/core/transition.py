@@ -93,7 +93,7 @@ def transition(
     machine, moves = state_machine.step(state.machine, conditions, state.params.timing)
     state = _flatten_clock(replace(state, machine=machine))
     out: list[decisions.Decision] = list(moves)
-    if _must_cancel_all(moves, event):
+    if _must_cancel_all(moves, event, machine.state):
         reason = moves[-1].reason if moves else getattr(event, "reason", "cancel_all")
         out.append(decisions.CancelAll(reason))
         state = replace(state, live=orders.apply_decision(state.live, out[-1]))
@@ -250,8 +250,12 @@ def _flatten_clock(state: BotState) -> BotState:
     return state
 
 
-def _must_cancel_all(moves: tuple[decisions.StateChanged, ...], event: events.Event) -> bool:
-    if isinstance(event, events.ShutdownRequested):
+def _must_cancel_all(
+    moves: tuple[decisions.StateChanged, ...], event: events.Event, now_in: MachineState
+) -> bool:
+    if isinstance(event, events.ShutdownRequested) and now_in is not MachineState.FLATTENING:
+        # A shutdown that flattens keeps its flatten order: a venue-side cancel-all racing the
+        # placement could remove it unseen. Orders are still pulled one by one by reconcile.
         return True
     return any(
         m.state is MachineState.DONE or (m.state is MachineState.PAUSED and m.reason == "halted")

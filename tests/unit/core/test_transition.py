@@ -272,3 +272,16 @@ def test_every_event_kind_is_handled(event: events.Event) -> None:
     after, batch = transition.transition(state, event)
     assert after.now_ms == T0 + 6_000
     assert all(isinstance(d, decisions.Decision) for d in batch)
+
+
+def test_shutdown_with_flatten_pulls_quotes_one_by_one_and_places_the_flatten_order() -> None:
+    state, _ = _quoting()
+    state, _ = _feed(state, events.PositionSynced(T0 + 5_500, -700, units.Money(3_500_000)))
+    state, _ = _feed(state, *_acks(state, T0 + 5_600))
+    state, batch = _feed(state, events.ShutdownRequested(T0 + 6_000, "sigterm", flatten=True))
+    assert _moves(batch) == [(S.FLATTENING, "sigterm")]
+    assert not _of(batch, decisions.CancelAll)
+    flatten_orders = [
+        o for o in state.live.values() if o.status is not orders.OrderStatus.PENDING_CANCEL
+    ]
+    assert [(o.side, o.worst_qty) for o in flatten_orders] == [(Side.BID, 700)]
