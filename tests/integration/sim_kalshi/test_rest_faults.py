@@ -111,3 +111,15 @@ async def test_admin_api_drives_lifecycle_and_exposes_state(
     assert [o["status"] for o in state["orders"]] == ["canceled"]
     refused = await _send(sim, signer, "POST", ORDERS, _order())
     assert refused.json()["error"]["message"] == "MARKET_INACTIVE"
+
+
+async def test_legacy_v1_order_mutations_are_refused_and_reads_still_work(
+    sim: server.RunningKalshiSim, signer: Signer
+) -> None:
+    legacy = await _send(sim, signer, "POST", "/trade-api/v2/portfolio/orders", _order())
+    assert legacy.status_code == 400
+    assert legacy.json()["error"]["message"] == "Please switch to the V2 endpoints"
+    placed = (await _send(sim, signer, "POST", ORDERS, _order())).json()
+    path = f"/trade-api/v2/portfolio/orders/{placed['order_id']}"
+    assert (await _send(sim, signer, "GET", path)).json()["order"]["status"] == "resting"
+    assert (await _send(sim, signer, "DELETE", path)).status_code == 400

@@ -134,3 +134,22 @@ async def decrease_order(request: web.Request) -> web.Response:
             "ts_ms": now,
         }
     )
+
+
+# ---------------------------------------------------------------------- legacy v1 (deprecated)
+
+
+@routes.post(httpkit.P + "/portfolio/orders")
+@routes.post(httpkit.P + "/portfolio/orders/batched")
+@routes.delete(httpkit.P + "/portfolio/orders/batched")
+@routes.delete(httpkit.P + "/portfolio/orders/{order_id}")
+@routes.post(httpkit.P + "/portfolio/orders/{order_id}/amend")
+@routes.post(httpkit.P + "/portfolio/orders/{order_id}/decrease")
+async def legacy_mutation(_request: web.Request) -> web.Response:
+    """The v1 order mutations were retired in June 2026; the venue answers with this."""
+    raise errors.RejectedError(
+        400,
+        "deprecated_endpoint",
+        "Please switch to the V2 endpoints",
+        "use /portfolio/events/orders",
+    )

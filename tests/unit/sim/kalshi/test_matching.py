@@ -164,3 +164,48 @@ def test_expired_order_leaves_the_book() -> None:
     assert orders.expire(venue, 5_000) == [order]
     assert order.status is model.OrderStatus.CANCELED
     assert venue.books[TICKER].levels("yes") == []
+
+
+@pytest.mark.parametrize(
+    ("price", "valid"),
+    [
+        pytest.param("0.005", True, id="half_cent_in_the_deci_cent_edge_band"),
+        pytest.param("0.505", False, id="half_cent_in_the_whole_cent_centre_band"),
+        pytest.param("0.51", True, id="whole_cent_valid_everywhere"),
+        pytest.param("0.995", True, id="half_cent_in_the_top_edge_band"),
+    ],
+)
+def test_orders_must_sit_on_the_markets_price_ranges(price: str, valid: bool) -> None:
+    from touchline_bot.sim.kalshi import seed
+
+    venue = exchange.Exchange()
+    venue.add_series(model.Series("KXTEST", "Test"))
+    ranges = [
+        {"start": "0.0000", "end": "0.1000", "step": "0.0010"},
+        {"start": "0.1000", "end": "0.9000", "step": "0.0100"},
+        {"start": "0.9000", "end": "1.0000", "step": "0.0010"},
+    ]
+    venue.add_market(
+        seed.market_from_dict(
+            {
+                "ticker": "KXTEST-1-A",
+                "price_ranges": ranges,
+                "price_level_structure": "tapered_deci_cent",
+            },
+            0,
+        )
+    )
+    venue.add_account("alice", units.money_from_dollars("100"))
+    request = exchange.OrderRequest(
+        "KXTEST-1-A",
+        model.BID,
+        units.parse_dollars(price),
+        units.parse_count("1"),
+        model.GTC,
+        model.STP_TAKER,
+    )
+    if valid:
+        assert venue.create("alice", request, 0).is_resting
+    else:
+        with pytest.raises(errors.RejectedError):
+            venue.create("alice", request, 0)
