@@ -68,6 +68,9 @@ class BotState:
     flatten_started_ms: int | None = None
     next_id: int = 1
     fills_seen: int = 0
+    garbled_events: int = 0
+    """Events refused as impossible (a fill of no quantity or off the price range): counted
+    here for the engine to log and export, never applied."""
 
     @property
     def params_version(self) -> str:
@@ -159,6 +162,8 @@ def _stale(state: BotState, event: events.FeedStale) -> BotState:
 
 
 def _filled(state: BotState, event: events.OrderFilled) -> BotState:
+    if event.qty <= 0 or not 0 <= event.price <= units.ONE_DOLLAR or event.fee < 0:
+        return replace(state, garbled_events=state.garbled_events + 1)
     live = orders.apply_event(state.live, event)
     position, realized = risk.apply_fill(
         state.position, event.side, event.price, event.qty, event.fee

@@ -285,3 +285,32 @@ def test_shutdown_with_flatten_pulls_quotes_one_by_one_and_places_the_flatten_or
         o for o in state.live.values() if o.status is not orders.OrderStatus.PENDING_CANCEL
     ]
     assert [(o.side, o.worst_qty) for o in flatten_orders] == [(Side.BID, 700)]
+
+
+@pytest.mark.parametrize(
+    "fill",
+    [
+        pytest.param(
+            events.OrderFilled(T0 + 6_000, "tl-1", Side.BID, P(4_000), Q(0), units.Money(0)),
+            id="zero-quantity",
+        ),
+        pytest.param(
+            events.OrderFilled(T0 + 6_000, "tl-1", Side.BID, P(4_000), Q(-5), units.Money(0)),
+            id="negative-quantity",
+        ),
+        pytest.param(
+            events.OrderFilled(T0 + 6_000, "tl-1", Side.BID, P(12_000), Q(5), units.Money(0)),
+            id="price-above-one-dollar",
+        ),
+        pytest.param(
+            events.OrderFilled(T0 + 6_000, "tl-1", Side.BID, P(4_000), Q(5), units.Money(-1)),
+            id="negative-fee",
+        ),
+    ],
+)
+def test_garbled_fill_is_counted_and_not_applied(fill: events.OrderFilled) -> None:
+    state, _ = _quoting()
+    after, _ = transition.transition(state, fill)
+    assert after.garbled_events == 1
+    assert after.position == state.position
+    assert after.live == state.live
