@@ -111,13 +111,16 @@ async def market_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
 async def deployment_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
     """A bot Deployment's status changed: refresh its market's conditions."""
     state: runtime.State = memo.state
-    meta = (event.get("object") or {}).get("metadata") or {}
+    deployment: dict[str, Any] = dict(event.get("object") or {})
+    meta = deployment.get("metadata") or {}
     market = (meta.get("labels") or {}).get(render.MARKET_LABEL)
     if not market or event.get("type") == "DELETED":
         return
+    state.changed.set()
     body = await state.ctx.kube.get(models.KIND, meta["namespace"], market)
     if body is not None:
-        await _quietly(state, "refresh", reconcile.refresh(state.ctx, body))
+        work = reconcile.refresh(state.ctx, body, deployment=deployment)
+        await _quietly(state, "refresh", work)
 
 
 @kopf.on.event("", "v1", "configmaps", labels={fleet.FLEET_LABEL: "true"})
@@ -134,6 +137,7 @@ async def fleet_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
         log.warning("fleet settings refused", extra={"error": str(exc)})
         return
     state.ctx.last_fleet = new
+    state.ctx.fleet_watched = True
     if rollout_runner.already_stopped(body, new):
         return  # a failed rollout waits for a person to change the fleet again
     state.start_rollout(new.rollout_fingerprint(), rollout_runner.supervise(state, new, body))

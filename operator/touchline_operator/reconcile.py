@@ -39,11 +39,15 @@ class Context:
     now: Callable[[], str]
     events: EventSink
     last_fleet: fleet.Fleet = field(default_factory=fleet.Fleet)
+    fleet_watched: bool = False
+    """The fleet ConfigMap's watch delivered it: ``last_fleet`` is current, no need to read."""
     fleet_errors: int = 0
 
 
 async def load_fleet(ctx: Context) -> fleet.Fleet:
     """The current fleet settings; a garbled ConfigMap keeps the last good ones (counted)."""
+    if ctx.fleet_watched:
+        return ctx.last_fleet
     cm = await _fleet_config_map(ctx)
     if cm is None:
         return ctx.last_fleet
@@ -106,18 +110,19 @@ async def ensure(ctx: Context, body: Obj, *, rollout_to: fleet.Fleet | None = No
     await publish(ctx, body, observed, extra)
 
 
-async def refresh(ctx: Context, body: Obj) -> None:
-    """Recompute the conditions from the live children without changing them."""
+async def refresh(ctx: Context, body: Obj, *, deployment: Obj | None = None) -> None:
+    """Recompute the conditions from the live children without changing them (``deployment``:
+    the bot Deployment as just observed, saving a read)."""
     st: Obj = body.get("status") or {}
     meta = body["metadata"]
-    if meta.get("deletionTimestamp") or status.children_deleted(st):
-        return
+    if meta.get("deletionTimestamp") or status.children_deleted(st) or not st.get("configVersion"):
+        return  # being deleted, cleaned up, or ensure() has not run yet (it publishes itself)
     try:
         models.parse_spec(body.get("spec") or {})
     except models.InvalidSpecError:
         return  # ensure() already published InvalidSpec; nothing observed can change that
     name, namespace = meta["name"], meta["namespace"]
-    dep = await ctx.kube.get("Deployment", namespace, render.bot_name(name))
+    dep = deployment or await ctx.kube.get("Deployment", namespace, render.bot_name(name))
     if status.bot_done(st) and dep is not None and (dep.get("spec") or {}).get("replicas"):
         await ctx.kube.patch(
             "Deployment", namespace, render.bot_name(name), {"spec": {"replicas": 0}}

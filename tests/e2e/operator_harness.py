@@ -50,10 +50,34 @@ def market(name: str, namespace: str, **spec_changes: Any) -> dict[str, Any]:
     }
 
 
+def _crds_state(k8s: cluster.ControlPlane) -> str:
+    found = k8s.kubectl("get", "crd", *CRD_NAMES, "-o", "json", check=False)
+    if found.returncode != 0:
+        return "absent"
+    items = json.loads(found.stdout).get("items", [])
+    terminating = any(item.get("metadata", {}).get("deletionTimestamp") for item in items)
+    return "terminating" if terminating else "present"
+
+
+def release_markets(k8s: cluster.ControlPlane, namespace: str | None = None) -> None:
+    """Drop our finalizer from markets left over (no operator runs after a test), so that their
+    namespace and the CRDs can go."""
+    scope = ["-n", namespace] if namespace else ["-A"]
+    found = k8s.kubectl("get", "sm", *scope, "-o", "json", check=False)
+    if found.returncode != 0:
+        return
+    for item in json.loads(found.stdout)["items"]:
+        meta = item["metadata"]
+        if meta.get("finalizers"):
+            k8s.kubectl("patch", "sm", meta["name"], "-n", meta["namespace"], "--type=merge",
+                        "-p", '{"metadata":{"finalizers":[]}}', check=False)  # fmt: skip
+
+
 @contextlib.contextmanager
 def crds_installed(k8s: cluster.ControlPlane) -> Iterator[None]:
     """Apply the CRDs unless another test (e.g. a Helm install) already did; remove ours after."""
-    present = k8s.kubectl("get", "crd", *CRD_NAMES, check=False).returncode == 0
+    cluster.eventually(lambda: _crds_state(k8s) != "terminating", "old CRDs gone")
+    present = _crds_state(k8s) == "present"
     if not present:
         k8s.kubectl("apply", "-f", str(ROOT / "crds"))
         for crd in CRD_NAMES:
@@ -62,7 +86,8 @@ def crds_installed(k8s: cluster.ControlPlane) -> Iterator[None]:
         yield
     finally:
         if not present:
-            k8s.kubectl("delete", "-f", str(ROOT / "crds"), "--wait=false", check=False)
+            release_markets(k8s)
+            k8s.kubectl("delete", "-f", str(ROOT / "crds"), "--timeout=60s", check=False)
 
 
 def fleet_config_map(namespace: str, fleet_yaml: str = "image: touchline:1.0\n") -> dict[str, Any]:
@@ -80,8 +105,11 @@ def fleet_config_map(namespace: str, fleet_yaml: str = "image: touchline:1.0\n")
 
 
 @contextlib.contextmanager
-def operator_running(namespace: str, kubeconfig: Path) -> Iterator[runtime.Options]:
-    """The operator in a background thread (its own event loop), watching ``namespace``."""
+def operator_running(
+    k8s: cluster.ControlPlane, namespace: str, kubeconfig: Path
+) -> Iterator[runtime.Options]:
+    """The operator in a background thread (its own event loop), watching ``namespace``; when
+    it stops, leftover markets of the namespace lose their finalizer."""
     options = runtime.Options(
         namespaces=(namespace,), fleet_namespace=namespace, kubeconfig=str(kubeconfig)
     )
@@ -110,6 +138,7 @@ def operator_running(namespace: str, kubeconfig: Path) -> Iterator[runtime.Optio
             os.environ.pop("KUBECONFIG", None)
         else:
             os.environ["KUBECONFIG"] = previous
+        release_markets(k8s, namespace)
     assert not thread.is_alive(), "operator did not stop"
     assert not failures, failures
 

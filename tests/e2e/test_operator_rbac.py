@@ -58,7 +58,7 @@ def test_operator_with_the_charts_rbac_reconciles_and_cannot_read_secrets(
     k8s: cluster.ControlPlane, namespace: str, operator_token_kubeconfig: tuple[str, Any]
 ) -> None:
     account, kubeconfig = operator_token_kubeconfig
-    with H.operator_running(namespace, kubeconfig):
+    with H.operator_running(k8s, namespace, kubeconfig):
         k8s.apply(H.market("ars-tot", namespace))
         cluster.eventually(
             lambda: (

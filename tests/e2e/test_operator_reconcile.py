@@ -27,7 +27,7 @@ def crds(k8s: cluster.ControlPlane) -> Iterator[None]:
 @pytest.fixture
 def operator(k8s: cluster.ControlPlane, namespace: str, crds: None) -> Iterator[None]:
     k8s.apply(H.fleet_config_map(namespace))
-    with H.operator_running(namespace, k8s.kubeconfig):
+    with H.operator_running(k8s, namespace, k8s.kubeconfig):
         yield
 
 
@@ -144,7 +144,7 @@ def test_operator_restart_duplicates_nothing_and_restarts_no_bot(
     k8s: cluster.ControlPlane, namespace: str, crds: None
 ) -> None:
     k8s.apply(H.fleet_config_map(namespace))
-    with H.operator_running(namespace, k8s.kubeconfig):
+    with H.operator_running(k8s, namespace, k8s.kubeconfig):
         k8s.apply(H.market("ars-tot", namespace))
         cluster.eventually(lambda: _children_exist(k8s, namespace, "ars-tot"), "children")
         cluster.eventually(lambda: _has_conditions(k8s, namespace, "ars-tot"), "conditions")
@@ -154,7 +154,7 @@ def test_operator_restart_duplicates_nothing_and_restarts_no_bot(
     assert cm_before is not None
     # Changed while the operator is down: the restarted operator must pick it up.
     k8s.apply(H.market("ars-tot", namespace, paused=True))
-    with H.operator_running(namespace, k8s.kubeconfig):
+    with H.operator_running(k8s, namespace, k8s.kubeconfig):
         cluster.eventually(
             lambda: '"mode": "paused"' in (H.get(k8s, "configmap", "tl-bot-ars-tot", namespace)
                                            or {}).get("data", {}).get("market.json", ""),

@@ -127,7 +127,7 @@ def test_fleet_image_change_rolls_out_in_batches_and_stops_at_the_failing_batch(
     k8s: cluster.ControlPlane, namespace: str, crds: None
 ) -> None:
     k8s.apply(H.fleet_config_map(namespace, FLEET.format(image="touchline:1.0")))
-    with H.operator_running(namespace, k8s.kubeconfig), k8s.http() as client, \
+    with H.operator_running(k8s, namespace, k8s.kubeconfig), k8s.http() as client, \
             FakeNodeAndBots(client, namespace):  # fmt: skip
         for name in MARKETS:
             k8s.apply(H.market(name, namespace))
