@@ -1,0 +1,83 @@
+"""Taker flow on a running simulator: arrivals hit our resting quotes and show on the tape."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import aiohttp
+
+from tests.integration.sim_kalshi.conftest import ARS, ManualClock, Signer
+from touchline_bot.core import units
+from touchline_bot.sim.kalshi import exchange, model, server, takers
+
+
+async def test_takers_started_in_process_trade_against_resting_quotes(
+    sim: server.RunningKalshiSim, signer: Signer, clock: ManualClock
+) -> None:
+    for side, price in ((model.BID, "0.45"), (model.ASK, "0.55")):
+        request = exchange.OrderRequest(
+            ARS,
+            side,
+            units.parse_dollars(price),
+            units.parse_count("500"),
+            model.GTC,
+            model.STP_TAKER,
+        )
+        sim.exchange.create(signer.key_id, request, clock.now)
+    sim.flush()
+    config = takers.TakerConfig(ARS, arrivals_per_min=600, informed_share_bps=0)
+    fair = units.parse_dollars("0.50")
+    flow = sim.start_takers(config, lambda _ms: fair, random.Random(3))
+    headers = signer.headers("GET", "/trade-api/ws/v2", clock.now)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(sim.ws_url, headers=headers) as ws,
+    ):
+        await ws.send_json({"id": 1, "cmd": "subscribe", "params": {"channels": ["fill"]}})
+        assert (await asyncio.wait_for(ws.receive_json(), 5))["type"] == "subscribed"
+        clock.now += 60_000  # the housekeeping loop steps the flow to the new time
+        fill = await asyncio.wait_for(ws.receive_json(), 5)
+    assert fill["type"] == "fill"
+    assert fill["msg"]["is_taker"] is False
+    assert flow.sent
+    sim.stop_takers(ARS)
+
+
+async def test_takers_started_over_the_admin_api_follow_the_fair_price(
+    sim: server.RunningKalshiSim, signer: Signer, clock: ManualClock
+) -> None:
+    request = exchange.OrderRequest(
+        ARS,
+        model.ASK,
+        units.parse_dollars("0.55"),
+        units.parse_count("500"),
+        model.GTC,
+        model.STP_TAKER,
+    )
+    sim.exchange.create(signer.key_id, request, clock.now)
+    headers = signer.headers("GET", "/trade-api/ws/v2", clock.now)
+    async with (
+        aiohttp.ClientSession(base_url=sim.root_url) as admin,
+        admin.ws_connect(sim.ws_url, headers=headers) as ws,
+    ):
+        await ws.send_json({"id": 1, "cmd": "subscribe", "params": {"channels": ["fill"]}})
+        assert (await asyncio.wait_for(ws.receive_json(), 5))["type"] == "subscribed"
+        started = await admin.post(
+            "/_sim/takers",
+            json={
+                "ticker": ARS,
+                "fair_price_dollars": "0.50",
+                "arrivals_per_min": 600,
+                "informed_share_bps": 10_000,
+                "seed": 1,
+            },
+        )
+        assert started.status == 200
+        await admin.post(f"/_sim/takers/{ARS}/fair", json={"fair_price_dollars": "0.70"})
+        clock.now += 10_000
+        fill = await asyncio.wait_for(ws.receive_json(), 5)
+        assert (await admin.delete(f"/_sim/takers/{ARS}")).status == 200
+    # Informed takers buy only when fair (0.70) is above the ask (0.55) by more than a cent.
+    assert (fill["type"], fill["msg"]["book_side"]) == ("fill", model.ASK)
+    assert {f.book_side for f in sim.exchange.fills if f.is_taker} == {model.BID}
