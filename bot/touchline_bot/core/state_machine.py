@@ -103,6 +103,9 @@ def step(
     target, reason = _target(machine, c, timing)
     if target is not machine.state:
         machine = _move(machine, target, reason, c.now_ms, moves)
+    elif machine.state is S.PAUSED and reason and reason != machine.reason:
+        # Still paused, for another reason now (stale, then halted): status shows the current one.
+        machine = replace(machine, reason=reason)
     return machine, tuple(moves)
 
 

@@ -97,7 +97,7 @@ def transition(
     state = _flatten_clock(replace(state, machine=machine))
     out: list[decisions.Decision] = list(moves)
     if _must_cancel_all(moves, event, machine.state):
-        reason = moves[-1].reason if moves else getattr(event, "reason", "cancel_all")
+        reason = moves[-1].reason if moves else _cancel_reason(event)
         out.append(decisions.CancelAll(reason))
         state = replace(state, live=orders.apply_decision(state.live, out[-1]))
     actions, state = _orders(state, _desired(state, phase))
@@ -262,10 +262,29 @@ def _must_cancel_all(
         # A shutdown that flattens keeps its flatten order: a venue-side cancel-all racing the
         # placement could remove it unseen. Orders are still pulled one by one by reconcile.
         return True
+    if _halts(event):
+        # Even when already paused: placements in flight are cancelled as soon as acknowledged.
+        return True
     return any(
         m.state is MachineState.DONE or (m.state is MachineState.PAUSED and m.reason == "halted")
         for m in moves
     )
+
+
+def _cancel_reason(event: events.Event) -> str:
+    if isinstance(event, events.ShutdownRequested):
+        return event.reason
+    return "halted"
+
+
+def _halts(event: events.Event) -> bool:
+    match event:
+        case events.HaltChanged():
+            return event.halted
+        case events.ModeChanged():
+            return event.mode is Mode.HALTED
+        case _:
+            return False
 
 
 def _desired(state: BotState, phase: MatchPhase) -> tuple[Quote, ...]:

@@ -51,8 +51,8 @@ def _with(**changes: object) -> Conditions:
                      id="paused-waits-for-cooldown"),
         pytest.param(_at(S.PAUSED, clear_since_ms=99_000), FRESH, S.QUOTING, "resumed",
                      id="paused-resumes-after-cooldown"),
-        pytest.param(_at(S.PAUSED, clear_since_ms=None), _with(shock=True), S.PAUSED, "test",
-                     id="paused-stays-while-blocked"),
+        pytest.param(_at(S.PAUSED, clear_since_ms=None), _with(shock=True), S.PAUSED, "shock",
+                     id="paused-stays-while-blocked-showing-the-blocker"),
         pytest.param(_at(S.QUOTING), _with(phase=MatchPhase.STOP_QUOTING), S.DONE,
                      "stop_quoting", id="stop-quoting-ends-without-flatten"),
         pytest.param(_at(S.QUOTING), _with(phase=MatchPhase.STOP_QUOTING, flatten_enabled=True),
@@ -108,3 +108,9 @@ def test_pause_sets_a_cooldown_deadline_once_clear() -> None:
     clear, _ = state_machine.step(paused, _with(now_ms=110_000), TIMING)
     assert clear.state is S.PAUSED
     assert state_machine.deadlines(clear, TIMING) == [111_000]
+
+
+def test_paused_reason_follows_the_current_blocker_without_a_move() -> None:
+    machine, moves = state_machine.step(_at(S.PAUSED), _with(poly_fresh=False, halted=True), TIMING)
+    assert moves == ()
+    assert machine.reason == "halted"

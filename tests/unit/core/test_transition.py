@@ -314,3 +314,12 @@ def test_garbled_fill_is_counted_and_not_applied(fill: events.OrderFilled) -> No
     assert after.garbled_events == 1
     assert after.position == state.position
     assert after.live == state.live
+
+
+def test_halt_while_already_paused_still_cancels_all_and_shows_halted() -> None:
+    state, _ = _quoting()
+    state, _ = _feed(state, events.FeedStale(T0 + 6_000, Venue.POLYMARKET, "idle"))
+    state, batch = _feed(state, events.HaltChanged(T0 + 6_100, True, "account drawdown"))
+    assert _moves(batch) == []
+    assert decisions.CancelAll("halted") in batch
+    assert (state.machine.state, state.machine.reason) == (S.PAUSED, "halted")
