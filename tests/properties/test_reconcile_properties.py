@@ -3,6 +3,8 @@ the desired set; a second reconcile over the result asks for nothing."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -119,3 +121,25 @@ def test_cancels_come_before_any_placement(
     cancels = [i for i, d in enumerate(batch) if isinstance(d, decisions.CancelOrder)]
     first_place = kinds.index(True) if True in kinds else len(batch)
     assert all(i < first_place for i in cancels)
+
+
+@st.composite
+def busy_live_sets(draw: st.DrawFn) -> orders.LiveOrders:
+    """Live sets where some orders have an action in flight."""
+    live = draw(live_sets())
+    for cid in list(live):
+        status = draw(st.sampled_from(OrderStatus))
+        if status is not OrderStatus.RESTING:
+            live = live.put(dataclasses.replace(live[cid], status=status))
+    return live
+
+
+@given(desired=desired_sets(), live=busy_live_sets())
+def test_orders_with_an_action_in_flight_are_never_acted_on(
+    desired: tuple[Quote, ...], live: orders.LiveOrders
+) -> None:
+    batch, _ = orders.reconcile(
+        desired, live, refresh_tolerance=units.Price(0), prefix="tl", next_id=1
+    )
+    touched = {getattr(d, "client_order_id", None) for d in batch}
+    assert not {cid for cid, o in live.items() if o.in_flight} & touched
