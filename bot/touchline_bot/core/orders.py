@@ -232,32 +232,41 @@ def reconcile(
     """
     cancels: list[decisions.Decision] = []
     changes: list[decisions.Decision] = []
-    places: list[decisions.Decision] = []
+    to_place: list[Quote] = []
     for side in (Side.BID, Side.ASK):
-        sign = -1 if side is Side.BID else 1
-        wanted = sorted(
-            (q for q in desired if q.side is side), key=lambda q: (sign * q.price, q.level)
-        )
-        active = _ranked(live, side)
-        for order, quote in zip(active, wanted, strict=False):
-            if order.in_flight:
-                continue
-            action = _adjust(order, quote, refresh_tolerance)
-            if isinstance(action, decisions.CancelOrder):
-                cancels.append(action)
-                action, next_id = _place(quote, prefix, next_id)
-                places.append(action)
-            elif action is not None:
-                changes.append(action)
-        cancels.extend(
-            decisions.CancelOrder(o.client_order_id)
-            for o in active[len(wanted) :]
-            if not o.in_flight
-        )
-        for quote in wanted[len(active) :]:
-            action, next_id = _place(quote, prefix, next_id)
-            places.append(action)
+        _diff_side(desired, live, side, refresh_tolerance, cancels, changes, to_place)
+    places: list[decisions.Decision] = []
+    for quote in to_place:
+        place, next_id = _place(quote, prefix, next_id)
+        places.append(place)
     return (*cancels, *changes, *places), next_id
+
+
+def _diff_side(
+    desired: tuple[Quote, ...],
+    live: LiveOrders,
+    side: Side,
+    tolerance: units.Price,
+    cancels: list[decisions.Decision],
+    changes: list[decisions.Decision],
+    to_place: list[Quote],
+) -> None:
+    sign = -1 if side is Side.BID else 1
+    wanted = sorted((q for q in desired if q.side is side), key=lambda q: (sign * q.price, q.level))
+    active = _ranked(live, side)
+    for order, quote in zip(active, wanted, strict=False):
+        if order.in_flight:
+            continue
+        action = _adjust(order, quote, tolerance)
+        if isinstance(action, decisions.CancelOrder):
+            cancels.append(action)
+            to_place.append(quote)
+        elif action is not None:
+            changes.append(action)
+    cancels.extend(
+        decisions.CancelOrder(o.client_order_id) for o in active[len(wanted) :] if not o.in_flight
+    )
+    to_place.extend(wanted[len(active) :])
 
 
 def _ranked(live: LiveOrders, side: Side) -> list[LiveOrder]:
