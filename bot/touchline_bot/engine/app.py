@@ -1,0 +1,391 @@
+"""One bot process: every market of a configuration (the seed's single-process mode) or the
+one market of a pod, wired from the venues to the core and back.
+
+Startup prepares each market on the venue (settlement check, grid and fees, orphan cleanup,
+position), then runs: one Kalshi stream and one Polymarket feed shared by the markets, a runner
+per market, a heartbeat that refreshes book freshness and metrics, the lease loop when a risk
+service is configured, the config watcher for hot reload, and the HTTP endpoints. Shutdown (a
+signal, a lost lease, the end of a demo) stops quoting, cancels every order of each market,
+confirms with the venue, and returns within the grace period.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+
+from touchline_bot.config import document
+from touchline_bot.core import events, transition, units
+from touchline_bot.core.types import Mode, Venue
+from touchline_bot.engine import clock as engine_clock
+from touchline_bot.engine import executor as engine_executor
+from touchline_bot.engine import host as engine_host
+from touchline_bot.engine import http as engine_http
+from touchline_bot.engine import (
+    kalshi_feed,
+    kalshi_gateway,
+    lease,
+    poly_feed,
+    runner,
+    startup,
+    wiring,
+)
+from touchline_bot.engine import reload as engine_reload
+from touchline_bot.risk_service import client as risk_client
+from touchline_bot.telemetry import metrics as bot_metrics
+from touchline_bot.venues.kalshi import stream as kalshi_stream
+from touchline_bot.venues.polymarket import feed as pm_feed
+from touchline_bot.venues.polymarket import polling, store
+
+log = logging.getLogger(__name__)
+FOREVER_MS = 10**15
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """How the process runs beyond its markets and venues."""
+
+    http_host: str = "127.0.0.1"
+    http_port: int | None = 8080
+    risk_url: str | None = None
+    risk_token: str | None = None
+    config_path: Path | None = None
+    shutdown_grace_secs: float = 10.0
+    flatten_on_shutdown: bool = False
+    order_group_contracts: units.Qty | None = None
+    heartbeat_sim_ms: int = 500
+    lease_interval_sim_ms: int = 1_000
+
+
+@dataclass
+class Market:
+    """One market's moving parts."""
+
+    resolved: document.ResolvedMarket
+    host: engine_host.MarketHost
+    executor: engine_executor.Executor
+    runner: runner.MarketRunner
+    gateway: kalshi_gateway.KalshiGateway
+
+
+@dataclass
+class BotApp:
+    """Runs a set of markets until shut down."""
+
+    markets_config: tuple[document.ResolvedMarket, ...]
+    where: wiring.Endpoints
+    clock: engine_clock.Clock
+    options: AppOptions = AppOptions()
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    markets: dict[str, Market] = field(default_factory=dict)
+    venues: wiring.Venues | None = None
+    stream: kalshi_stream.KalshiStream | None = None
+    http_port: int | None = None
+    kfeed: kalshi_feed.KalshiFeed = field(init=False)
+    signals: store.SignalStore = field(init=False)
+    plink: poly_feed.PolymarketLink = field(init=False)
+    pfeed: pm_feed.PolymarketFeed = field(init=False)
+    _seen_stats: dict[str, int] = field(default_factory=dict)
+    _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    _http: Any = None
+    _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.metrics = bot_metrics.BotMetrics(self.registry)
+
+    # ------------------------------------------------------------------ startup
+
+    async def start(self) -> None:
+        """Prepare every market on the venue and start every task."""
+        self.venues = wiring.connect(self.where, now_ms=self.clock.now_ms)
+        for resolved in self.markets_config:
+            self.markets[resolved.market.id] = await self._build(resolved, self.venues)
+        self._start_feeds(self.venues)
+        for market in self.markets.values():
+            self._tasks.append(asyncio.create_task(market.runner.run()))
+        self._tasks.append(asyncio.create_task(self._heartbeat()))
+        self._start_leases()
+        self._start_reload()
+        if self.options.http_port is not None:
+            self._http, self.http_port = await engine_http.serve(
+                engine_http.Endpoints(
+                    registry=self.registry,
+                    state=self.describe,
+                    ready=self.ready,
+                ),
+                host=self.options.http_host,
+                port=self.options.http_port,
+            )
+
+    async def _build(self, resolved: document.ResolvedMarket, venues: wiring.Venues) -> Market:
+        spec = resolved.spec
+        gateway = kalshi_gateway.KalshiGateway(
+            venues.kalshi.trading, venues.kalshi.portfolio, spec.ticker
+        )
+        prepared = await startup.prepare(
+            spec,
+            rules_hash=resolved.market.settlement_equivalence.rules_hash,
+            data=venues.kalshi.markets,
+            gateway=gateway,
+            positions=venues.kalshi.portfolio,
+            trading_api=venues.kalshi.trading,
+            order_group_contracts=self.options.order_group_contracts,
+        )
+        gateway.order_group_id = prepared.order_group_id
+        now = self.clock.now_ms()
+        host = engine_host.MarketHost(
+            market_id=resolved.market.id,
+            state=transition.initial(prepared.spec, resolved.strategy, now_ms=now),
+            metrics=self.metrics,
+            settlement_ok=prepared.settlement_ok,
+            settlement_message=prepared.settlement_message,
+        )
+        exe = engine_executor.Executor(
+            venue=gateway,
+            emit=_discard,
+            now_ms=self.clock.now_ms,
+            monotonic_ns=engine_clock.monotonic_ns,
+            client_order_prefix=prepared.spec.client_order_prefix,
+            observe=self._observer(resolved.market.id),
+        )
+        run = runner.MarketRunner(
+            market_id=resolved.market.id,
+            step=host.step,
+            executor=exe,
+            clock=self.clock,
+            monotonic_ns=engine_clock.monotonic_ns,
+            observe=self._step_observer(host),
+        )
+        exe.emit = run.submit
+        run.submit(events.PositionSynced(now, prepared.position_qty, prepared.cost_basis))
+        if not prepared.settlement_ok:
+            run.submit(events.ModeChanged(now, Mode.PAUSED))
+        if self.options.risk_url is None:
+            # Single process without the global service: the account limit is local.
+            budget = resolved.strategy.risk.max_total_notional
+            run.submit(events.LeaseGranted(now, budget, FOREVER_MS))
+        return Market(resolved, host, exe, run, gateway)
+
+    def _step_observer(self, host: engine_host.MarketHost) -> runner.Observer:
+        def observe(_event: events.Event, _batch: object, secs: float) -> None:
+            host.export(self.clock.now_ms(), secs)
+
+        return observe
+
+    def _observer(self, market_id: str) -> engine_executor.ActionObserver:
+        def observe(kind: str, secs: float, outcome: str) -> None:
+            self.metrics.order_actions.labels(market_id, kind).inc()
+            self.metrics.ack_latency.labels(market_id, kind).observe(secs)
+            if outcome == "rate_limited":
+                self.metrics.rate_limited.labels(market_id, "kalshi").inc()
+
+        return observe
+
+    def _start_feeds(self, venues: wiring.Venues) -> None:
+        tickers = [m.resolved.spec.ticker for m in self.markets.values()]
+        self.kfeed = kalshi_feed.KalshiFeed(now_ms=self.clock.now_ms, books=self._books)
+        for market in self.markets.values():
+            self.kfeed.add(
+                kalshi_feed.MarketLink(
+                    ticker=market.resolved.spec.ticker,
+                    submit=market.runner.submit,
+                    client_order_id=self._client_id_lookup(market.executor),
+                    note_fill=market.executor.note_fill,
+                )
+            )
+        rng = engine_clock.system_random()
+        self.stream = kalshi_stream.KalshiStream(
+            self.where.kalshi_ws,
+            tickers,
+            signer=venues.signer,
+            handler=self.kfeed.handle,
+            now_ms=self.clock.now_ms,
+            random_fn=rng.random,
+        )
+        tokens = [m.resolved.market.polymarket.token_id for m in self.markets.values()]
+        self.signals = store.SignalStore(tokens)
+        self.plink = poly_feed.PolymarketLink(self.signals, self.clock.now_ms)
+        for market in self.markets.values():
+            self.plink.add(market.resolved.market.polymarket.token_id, market.runner.submit)
+        self.plink.attach()
+        self.pfeed = pm_feed.PolymarketFeed(
+            data=self.signals,
+            rest_client=venues.poly,
+            session=venues.session,
+            ws_url=self.where.poly_ws,
+            timing=self._poly_timing,
+            now_ms=self.clock.now_ms,
+            random_fn=rng.random,
+        )
+        self._tasks.append(asyncio.create_task(self.stream.run()))
+        self._tasks.append(asyncio.create_task(self.pfeed.run()))
+
+    def _books(self) -> dict[str, Any]:
+        return self.stream.books if self.stream is not None else {}
+
+    @staticmethod
+    def _client_id_lookup(exe: engine_executor.Executor) -> Callable[[str], str | None]:
+        def lookup(order_id: str) -> str | None:
+            for cid, oid in exe.order_ids.items():
+                if oid == order_id:
+                    return cid
+            return None
+
+        return lookup
+
+    def _poly_timing(self) -> polling.PhaseTiming:
+        first = next(iter(self.markets.values()), None)
+        base = polling.timing_for(first.host.phase()) if first else polling.PREMATCH
+        real_ms = max(20, int(self.clock.real_secs(base.poll_interval_ms) * 1000))
+        return polling.PhaseTiming(real_ms, base.staleness_ms, base.live)
+
+    def _start_leases(self) -> None:
+        if self.options.risk_url is None or self.options.risk_token is None:
+            return
+        for market in self.markets.values():
+            loop = lease.LeaseLoop(
+                client=risk_client.RiskClient(
+                    base_url=self.options.risk_url,
+                    token=self.options.risk_token,
+                    ticker=market.resolved.spec.ticker,
+                ),
+                snapshot=market.host.report,
+                submit=market.runner.submit,
+                now_ms=self.clock.now_ms,
+                interval_secs=self.clock.real_secs(self.options.lease_interval_sim_ms),
+            )
+            self._tasks.append(asyncio.create_task(loop.run()))
+
+    def _start_reload(self) -> None:
+        path = self.options.config_path
+        if path is None:
+            return
+        for market in self.markets.values():
+            watcher = engine_reload.ConfigWatcher(
+                path=path,
+                load=_strategy_loader(market.resolved.market.id),
+                submit=market.runner.submit,
+                now_ms=self.clock.now_ms,
+            )
+            watcher.prime()
+            self._tasks.append(asyncio.create_task(watcher.run()))
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.clock.real_secs(self.options.heartbeat_sim_ms))
+            self.kfeed.heartbeat()
+            self.plink.check_stale()
+            now = self.clock.now_ms()
+            for market in self.markets.values():
+                market.runner.submit(events.TimerFired(now))
+            self._export_stats()
+
+    def _export_stats(self) -> None:
+        if self.stream is None:
+            return
+        current = {
+            "gaps": self.stream.stats.gaps,
+            "kalshi": self.stream.stats.reconnects,
+            "polymarket": self.pfeed.stats.reconnects,
+            "malformed": self.stream.stats.malformed_frames,
+        }
+        delta = {k: v - self._seen_stats.get(k, 0) for k, v in current.items()}
+        self._seen_stats = current
+        for mid in self.markets:
+            if delta["gaps"]:
+                self.metrics.sequence_gaps.labels(mid).inc(delta["gaps"])
+            for venue in ("kalshi", "polymarket"):
+                if delta[venue]:
+                    self.metrics.reconnects.labels(mid, venue).inc(delta[venue])
+            if delta["malformed"]:
+                self.metrics.malformed.labels(mid, "kalshi").inc(delta["malformed"])
+
+    # ------------------------------------------------------------------ views
+
+    def describe(self) -> dict[str, Any]:
+        """The ``/state`` document: one entry per market."""
+        now = self.clock.now_ms()
+        return {"markets": [m.host.describe(now) for m in self.markets.values()]}
+
+    def ready(self) -> tuple[bool, str]:
+        """Ready when every market has fresh data from both venues."""
+        now = self.clock.now_ms()
+        for market in self.markets.values():
+            for venue in Venue:
+                age = market.host.data_age_ms(venue, now)
+                limit = market.host.state.params.for_phase(market.host.phase()).stale_after_ms
+                if age is None or age > limit:
+                    return False, f"{market.host.market_id}: {venue.value} data not fresh"
+        return True, "fresh"
+
+    # ------------------------------------------------------------------ shutdown
+
+    async def shutdown(self, reason: str) -> bool:
+        """Stop quoting, cancel every order of every market, confirm with the venue.
+        Returns True when the venue shows no order of ours within the grace period."""
+        now = self.clock.now_ms()
+        for market in self.markets.values():
+            market.runner.submit(
+                events.ShutdownRequested(now, reason, self.options.flatten_on_shutdown)
+            )
+        confirmed = await self._confirm_cancelled(self.options.shutdown_grace_secs)
+        await self._stop_tasks()
+        return confirmed
+
+    async def _confirm_cancelled(self, grace_secs: float) -> bool:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace_secs
+        while loop.time() < deadline:
+            left = 0
+            for market in self.markets.values():
+                with contextlib.suppress(Exception):
+                    await market.gateway.cancel_market_orders(
+                        client_order_prefix=market.resolved.spec.client_order_prefix
+                    )
+                    left += len(await market.gateway.open_orders())
+            if left == 0:
+                log.info("every order cancelled and confirmed")
+                return True
+            await asyncio.sleep(0.05)
+        log.error("orders still resting after the shutdown grace period")
+        return False
+
+    async def _stop_tasks(self) -> None:
+        for market in self.markets.values():
+            market.runner.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for market in self.markets.values():
+            await market.executor.drain()
+        if self.stream is not None:
+            await self.stream.stop()
+        if self._http is not None:
+            await self._http.cleanup()
+        if self.venues is not None:
+            await self.venues.aclose()
+
+
+def _discard(_event: events.Event) -> None:
+    """Placeholder until the runner that receives the executor's events exists."""
+
+
+def _strategy_loader(market_id: str) -> Callable[[Path], Any]:
+    def load(path: Path) -> Any:
+        from touchline_bot import config  # noqa: PLC0415 - loaded only on a change
+
+        try:
+            return config.load(path).market(market_id).strategy
+        except config.ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+
+    return load
