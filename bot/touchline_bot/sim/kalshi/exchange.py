@@ -106,6 +106,9 @@ class Exchange:
         self.orders[order.order_id] = order
         if request.reduce_only:
             self._cap_reduce_only(order)
+            if order.remaining == 0:
+                self._finish(order, "ReduceOnlyCancel", now_ms)
+                return order
         if order.time_in_force == model.FOK and self._fillable(order) < order.remaining:
             self._finish(order, "FillOrKillCancel", now_ms)
             return order
@@ -221,8 +224,10 @@ class Exchange:
             order.maker_fill_cost = units.Money(order.maker_fill_cost + leg * qty)
             order.maker_fees = units.Money(order.maker_fees + fee)
         if order.remaining == 0:
-            order.status = model.OrderStatus.EXECUTED
-            order.last_update_reason = "Fill"
+            # A reduce-only order capped below its size ends cancelled for the excess.
+            done = order.filled >= order.initial
+            order.status = model.OrderStatus.EXECUTED if done else model.OrderStatus.CANCELED
+            order.last_update_reason = "Fill" if done else "ReduceOnlyCancel"
         account = self.accounts[order.user_id]
         post = account.apply_trade(
             order.ticker,

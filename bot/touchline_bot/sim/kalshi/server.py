@@ -106,7 +106,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         for k in (auth.KEY_HEADER, auth.TIMESTAMP_HEADER, auth.SIGNATURE_HEADER)
     }
     try:
-        user_id = st.verifier.verify(headers, "GET", request.path, st.now_ms())
+        user_id = st.verifier.verify(headers, "GET", request.url.raw_path, st.now_ms())
     except errors.RejectedError as exc:
         return httpkit.json(exc.body(), status=exc.status)
     return await st.hub.serve(request, user_id)

@@ -209,3 +209,23 @@ def test_orders_must_sit_on_the_markets_price_ranges(price: str, valid: bool) ->
     else:
         with pytest.raises(errors.RejectedError):
             venue.create("alice", request, 0)
+
+
+@pytest.mark.parametrize(
+    ("held", "count", "filled", "status"),
+    [
+        pytest.param("4", "10", "4.00", model.OrderStatus.CANCELED, id="capped_at_the_position"),
+        pytest.param("0", "10", "0.00", model.OrderStatus.CANCELED, id="nothing_to_reduce"),
+        pytest.param("10", "3", "3.00", model.OrderStatus.EXECUTED, id="smaller_than_position"),
+    ],
+)
+def test_reduce_only_sell_never_exceeds_the_long_position(
+    ex: exchange.Exchange, held: str, count: str, filled: str, status: model.OrderStatus
+) -> None:
+    if held != "0":
+        place(ex, "bob", model.ASK, "0.50", held)
+        place(ex, "alice", model.BID, "0.50", held)
+    place(ex, "carol", model.BID, "0.40", "50")
+    seller = place(ex, "alice", model.ASK, "0.40", count, tif=model.IOC, reduce_only=True)
+    assert (units.format_count(seller.filled), seller.status) == (filled, status)
+    assert ex.accounts["alice"].position(TICKER).position >= 0
