@@ -220,6 +220,14 @@ AMENDING = LiveOrder(
             id="full-fill-removes-the-order",
         ),
         pytest.param(
+            _view(
+                dataclasses.replace(BID, status=OrderStatus.PENDING_DECREASE, pending_qty=Q(600))
+            ),
+            events.OrderAcknowledged(1, "tl-1", "", P(0), Q(600)),
+            _view(_resting("tl-1", Side.BID, 4_000, 600)),
+            id="acked-decrease-keeps-price-and-takes-the-remaining-size",
+        ),
+        pytest.param(
             _view(replace_status(BID, OrderStatus.PENDING_CANCEL)),
             events.OrderCancelled(1, "tl-1"),
             orders.EMPTY,
