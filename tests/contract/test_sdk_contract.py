@@ -7,6 +7,7 @@ parse into the SDK's model fails the test.
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import httpx
 import pytest
@@ -97,10 +98,7 @@ def test_market_data_parses_into_sdk_models(
     assert isinstance(client.get_exchange_status(), sdk.ExchangeStatus)
 
 
-def test_order_lifecycle_create_amend_decrease_cancel_through_the_sdk(
-    sim: server.RunningKalshiSim, keys: dict[str, Key]
-) -> None:
-    client = client_for(sim, keys["rsa"])
+def _rest_a_bid(client: Any) -> Any:
     created = client.create_order_v2(
         ticker=ARS,
         side="bid",
@@ -113,10 +111,17 @@ def test_order_lifecycle_create_amend_decrease_cancel_through_the_sdk(
     )
     assert isinstance(created, sdk.CreateOrderV2Response)
     assert (created.fill_count, created.remaining_count) == ("0.00", "10.00")
+    return created
+
+
+def test_create_amend_and_decrease_v2_orders_through_the_sdk(
+    sim: server.RunningKalshiSim, keys: dict[str, Key]
+) -> None:
+    client = client_for(sim, keys["rsa"])
+    created = _rest_a_bid(client)
     book = client.get_market_orderbook(ARS)
     assert isinstance(book, sdk.GetMarketOrderbookResponse)
     assert book.orderbook_fp.yes_dollars == [["0.4500", "10.00"]]
-
     amended = client.amend_order_v2(
         created.order_id, ticker=ARS, side="bid", price="0.46", count="12"
     )
@@ -125,7 +130,6 @@ def test_order_lifecycle_create_amend_decrease_cancel_through_the_sdk(
     decreased = client.decrease_order_v2(created.order_id, reduce_by="2")
     assert isinstance(decreased, sdk.DecreaseOrderV2Response)
     assert decreased.remaining_count == "10.00"
-
     order = client.get_order(created.order_id).order
     assert isinstance(order, sdk.Order)
     assert (order.yes_price_dollars, order.remaining_count_fp, order.status) == (
@@ -133,13 +137,21 @@ def test_order_lifecycle_create_amend_decrease_cancel_through_the_sdk(
         "10.00",
         sdk.OrderStatus.RESTING,
     )
-    assert isinstance(client.get_orders(ticker=ARS, status="resting"), sdk.GetOrdersResponse)
-    queue = client.get_order_queue_position(created.order_id)
-    assert queue.queue_position_fp == "0.00"
 
+
+def test_read_and_cancel_v2_orders_through_the_sdk(
+    sim: server.RunningKalshiSim, keys: dict[str, Key]
+) -> None:
+    client = client_for(sim, keys["rsa"])
+    created = _rest_a_bid(client)
+    resting = client.get_orders(ticker=ARS, status="resting")
+    assert isinstance(resting, sdk.GetOrdersResponse)
+    assert [o.client_order_id for o in resting.orders] == ["c-1"]
+    assert client.get_order_queue_position(created.order_id).queue_position_fp == "0.00"
     cancelled = client.cancel_order_v2(created.order_id)
     assert isinstance(cancelled, sdk.CancelOrderV2Response)
     assert cancelled.reduced_by == "10.00"
+    assert client.get_order(created.order_id).order.status == sdk.OrderStatus.CANCELED
 
 
 def test_fills_positions_and_balance_after_a_trade_parse_into_sdk_models(

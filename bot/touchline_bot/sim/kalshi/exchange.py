@@ -213,23 +213,8 @@ class Exchange:
         trade_id: str,
         now_ms: int,
     ) -> None:
-        leg = price if order.book_side == model.BID else units.complement(price)
-        order.remaining = units.Qty(order.remaining - qty)
-        order.filled = units.Qty(order.filled + qty)
-        order.updated_ms = now_ms
-        if is_taker:
-            order.taker_fill_cost = units.Money(order.taker_fill_cost + leg * qty)
-            order.taker_fees = units.Money(order.taker_fees + fee)
-        else:
-            order.maker_fill_cost = units.Money(order.maker_fill_cost + leg * qty)
-            order.maker_fees = units.Money(order.maker_fees + fee)
-        if order.remaining == 0:
-            # A reduce-only order capped below its size ends cancelled for the excess.
-            done = order.filled >= order.initial
-            order.status = model.OrderStatus.EXECUTED if done else model.OrderStatus.CANCELED
-            order.last_update_reason = "Fill" if done else "ReduceOnlyCancel"
-        account = self.accounts[order.user_id]
-        post = account.apply_trade(
+        leg = _book_fill(order, is_taker, leg_price_of(order, price), qty, fee, now_ms)
+        post = self.accounts[order.user_id].apply_trade(
             order.ticker,
             buys_yes=order.book_side == model.BID,
             leg_price=leg,
@@ -238,20 +223,20 @@ class Exchange:
             now_ms=now_ms,
         )
         fill = model.Fill(
-            self.next_id(),
-            trade_id,
-            order.order_id,
-            order.user_id,
-            order.client_order_id,
-            order.ticker,
-            order.book_side,
-            units.Price(price),
-            units.Qty(qty),
-            is_taker,
-            units.Money(fee),
-            now_ms,
-            post,
-            order.subaccount,
+            fill_id=self.next_id(),
+            trade_id=trade_id,
+            order_id=order.order_id,
+            user_id=order.user_id,
+            client_order_id=order.client_order_id,
+            ticker=order.ticker,
+            book_side=order.book_side,
+            price=units.Price(price),
+            count=units.Qty(qty),
+            is_taker=is_taker,
+            fee=units.Money(fee),
+            ts_ms=now_ms,
+            post_position=post,
+            subaccount=order.subaccount,
         )
         self.fills.append(fill)
         self.outbox.append(events.Filled(fill))
@@ -318,3 +303,29 @@ class Exchange:
                 now_ms,
             )
         )
+
+
+def leg_price_of(order: model.Order, yes_price: int) -> units.Price:
+    """The price of the outcome ``order`` buys when it trades at YES price ``yes_price``."""
+    return units.Price(yes_price if order.book_side == model.BID else units.complement(yes_price))
+
+
+def _book_fill(
+    order: model.Order, is_taker: bool, leg: units.Price, qty: int, fee: int, now_ms: int
+) -> units.Price:
+    """Move ``qty`` from remaining to filled and add its cost and fee; returns ``leg``."""
+    order.remaining = units.Qty(order.remaining - qty)
+    order.filled = units.Qty(order.filled + qty)
+    order.updated_ms = now_ms
+    if is_taker:
+        order.taker_fill_cost = units.Money(order.taker_fill_cost + leg * qty)
+        order.taker_fees = units.Money(order.taker_fees + fee)
+    else:
+        order.maker_fill_cost = units.Money(order.maker_fill_cost + leg * qty)
+        order.maker_fees = units.Money(order.maker_fees + fee)
+    if order.remaining == 0:
+        # A reduce-only order capped below its size ends cancelled for the excess.
+        done = order.filled >= order.initial
+        order.status = model.OrderStatus.EXECUTED if done else model.OrderStatus.CANCELED
+        order.last_update_reason = "Fill" if done else "ReduceOnlyCancel"
+    return leg

@@ -45,11 +45,40 @@ def _top(bk: book.Book) -> tuple[int, int, int, int]:
     return yes_bid, yes_bid_size, no_bid, no_bid_size
 
 
-def market(m: model.Market, bk: book.Book) -> Json:
-    """A ``Market`` object."""
+def _market_book(bk: book.Book) -> Json:
     yes_bid, yes_bid_size, no_bid, no_bid_size = _top(bk)
     yes_ask = units.complement(no_bid) if no_bid_size else units.ONE_DOLLAR
     no_ask = units.complement(yes_bid) if yes_bid_size else units.ONE_DOLLAR
+    return {
+        "yes_bid_dollars": dollars(yes_bid),
+        "yes_bid_size_fp": count(yes_bid_size),
+        "yes_ask_dollars": dollars(yes_ask),
+        "yes_ask_size_fp": count(no_bid_size),
+        "no_bid_dollars": dollars(no_bid),
+        "no_ask_dollars": dollars(no_ask),
+        "previous_yes_bid_dollars": dollars(0),
+        "previous_yes_ask_dollars": dollars(0),
+        "previous_price_dollars": dollars(0),
+    }
+
+
+def _market_times(m: model.Market) -> Json:
+    times: Json = {
+        "created_time": rfc3339(m.created_ms),
+        "updated_time": rfc3339(max(m.updated_ms, m.created_ms)),
+        "open_time": rfc3339(m.open_ms),
+        "close_time": rfc3339(m.close_ms),
+        "expected_expiration_time": rfc3339(m.close_ms),
+        "latest_expiration_time": rfc3339(m.close_ms + 7 * 86_400_000),
+        "settlement_timer_seconds": m.settlement_timer_secs,
+    }
+    if m.settled_ms is not None:
+        times["settlement_ts"] = rfc3339(m.settled_ms)
+    return times
+
+
+def market(m: model.Market, bk: book.Book) -> Json:
+    """A ``Market`` object."""
     return {
         "ticker": m.ticker,
         "event_ticker": m.event_ticker,
@@ -58,24 +87,10 @@ def market(m: model.Market, bk: book.Book) -> Json:
         "subtitle": "",
         "yes_sub_title": m.yes_sub_title,
         "no_sub_title": m.yes_sub_title,
-        "created_time": rfc3339(m.created_ms),
-        "updated_time": rfc3339(max(m.updated_ms, m.created_ms)),
-        "open_time": rfc3339(m.open_ms),
-        "close_time": rfc3339(m.close_ms),
-        "expected_expiration_time": rfc3339(m.close_ms),
-        "latest_expiration_time": rfc3339(m.close_ms + 7 * 86_400_000),
-        "settlement_timer_seconds": m.settlement_timer_secs,
+        **_market_times(m),
         "status": m.status.value,
-        "yes_bid_dollars": dollars(yes_bid),
-        "yes_bid_size_fp": count(yes_bid_size),
-        "yes_ask_dollars": dollars(yes_ask),
-        "yes_ask_size_fp": count(no_bid_size),
-        "no_bid_dollars": dollars(no_bid),
-        "no_ask_dollars": dollars(no_ask),
+        **_market_book(bk),
         "last_price_dollars": dollars(m.last_price),
-        "previous_yes_bid_dollars": dollars(0),
-        "previous_yes_ask_dollars": dollars(0),
-        "previous_price_dollars": dollars(0),
         "volume_fp": count(m.volume),
         "volume_24h_fp": count(m.volume),
         "open_interest_fp": count(m.open_interest),
@@ -94,7 +109,6 @@ def market(m: model.Market, bk: book.Book) -> Json:
             for r in m.grid.ranges
         ],
         "exchange_index": 0,
-        **({"settlement_ts": rfc3339(m.settled_ms)} if m.settled_ms is not None else {}),
     }
 
 
