@@ -71,6 +71,13 @@ def _with(**changes: object) -> Conditions:
                      "mode_flatten", id="mode-flatten-flattens"),
         pytest.param(_at(S.QUOTING), _with(shutdown="sigterm"), S.DONE, "sigterm",
                      id="shutdown-ends"),
+        pytest.param(_at(S.FLATTENING), _with(position_qty=300), S.QUOTING, "flatten_cancelled",
+                     id="mode-flatten-lifted-before-flat-quotes-again"),
+        pytest.param(_at(S.FLATTENING), _with(position_qty=300, shock=True), S.PAUSED, "shock",
+                     id="mode-flatten-lifted-while-blocked-pauses"),
+        pytest.param(_at(S.QUOTING), _with(shutdown="sigterm", shutdown_flatten=True,
+                                           position_qty=100),
+                     S.FLATTENING, "sigterm", id="shutdown-asking-to-flatten-flattens"),
         pytest.param(_at(S.DONE), _with(), S.DONE, "test", id="done-is-final"),
     ],
 )  # fmt: skip
