@@ -1,9 +1,11 @@
 """Strategy parameter overrides as the ``SoccerMarket`` spec and the fleet defaults spell them,
-and how they resolve: the seed's defaults, then the fleet's defaults, then the market's overrides.
+and how they resolve: the environment's defaults (demo and prod differ), then the fleet's
+defaults, then the market's overrides, validated by the bot's own configuration models.
 
-Every field is optional (an override); dollar amounts and prices are exact decimals, weights
-and fractions are decimals in [0, 1] with at most 4 places (basis points). The resolved document
-is what the operator writes into each market's ConfigMap and what the bot hot-reloads.
+Every field is optional (an override) and named as in the bot config's ``params`` (camelCase
+here); dollar amounts and prices are exact decimals, weights and fractions are decimals in
+[0, 1] with at most 4 places. The resolved document is what the operator writes into each
+market's ConfigMap and what the bot hot-reloads.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Annotated, Any
 import pydantic
 from pydantic import alias_generators
 
-from touchline_bot.core import params as core_params
-from touchline_bot.core import units
+from touchline_bot import config
+from touchline_bot.config import overrides as config_overrides
+from touchline_bot.config import params as config_params
 
 Weight = Annotated[Decimal, pydantic.Field(ge=0, le=1, decimal_places=4)]
 """A fraction in [0, 1], exact to one basis point."""
@@ -57,7 +60,7 @@ class Phase(_Section):
     """What changes between PREMATCH and INPLAY."""
 
     poly_weight: Weight | None = None
-    half_spread_base: PriceDollars | None = None
+    half_spread_base_dollars: PriceDollars | None = None
     stale_after_ms: PositiveMs | None = None
     poll_interval_ms: PositiveMs | None = None
 
@@ -65,8 +68,8 @@ class Phase(_Section):
 class Fair(_Section):
     """Dynamic Polymarket weight adjustments."""
 
-    narrow_spread_max: PriceDollars | None = None
-    wide_spread_min: PriceDollars | None = None
+    narrow_spread_max_dollars: PriceDollars | None = None
+    wide_spread_min_dollars: PriceDollars | None = None
     narrow_bonus: Weight | None = None
     wide_penalty: Weight | None = None
     min_depth_contracts: PositiveCount | None = None
@@ -74,7 +77,10 @@ class Fair(_Section):
     @pydantic.model_validator(mode="after")
     def _narrow_below_wide(self) -> Fair:
         _require_below(
-            self.narrow_spread_max, self.wide_spread_min, "narrowSpreadMax", "wideSpreadMin"
+            self.narrow_spread_max_dollars,
+            self.wide_spread_min_dollars,
+            "narrowSpreadMaxDollars",
+            "wideSpreadMinDollars",
         )
         return self
 
@@ -83,33 +89,35 @@ class Shock(_Section):
     """EWMA shock detection."""
 
     ewma_alpha: Weight | None = None
-    threshold: Annotated[Decimal, pydantic.Field(gt=0, decimal_places=3)] | None = None
+    threshold_sigmas: Annotated[Decimal, pydantic.Field(gt=0, decimal_places=3)] | None = None
     pause_ms: PositiveMs | None = None
-    min_sigma: PriceDollars | None = None
+    min_sigma_dollars: PriceDollars | None = None
     warmup_samples: PositiveCount | None = None
 
 
 class Quoting(_Section):
     """Spread, size and ladder rules."""
 
-    adverse_selection_buffer: PriceDollars | None = None
+    adverse_selection_buffer_dollars: PriceDollars | None = None
     fee_mode: FeeMode | None = None
     conservative_fee_rate: Weight | None = None
     max_order_notional_dollars: PositiveDollars | None = None
     max_order_contracts: PositiveCount | None = None
     depth_fraction: Weight | None = None
     min_order_contracts: PositiveCount | None = None
-    inventory_skew_per_contract: PriceDollars | None = None
+    inventory_skew_per_contract_dollars: PriceDollars | None = None
     inventory_size_taper: Weight | None = None
     ladder_levels: Annotated[int, pydantic.Field(ge=1, le=10)] | None = None
-    ladder_step: PriceDollars | None = None
-    refresh_tolerance: PriceDollars | None = None
-    min_price: PriceDollars | None = None
-    max_price: PriceDollars | None = None
+    ladder_step_dollars: PriceDollars | None = None
+    refresh_tolerance_dollars: PriceDollars | None = None
+    min_price_dollars: PriceDollars | None = None
+    max_price_dollars: PriceDollars | None = None
 
     @pydantic.model_validator(mode="after")
     def _min_below_max(self) -> Quoting:
-        _require_below(self.min_price, self.max_price, "minPrice", "maxPrice")
+        _require_below(
+            self.min_price_dollars, self.max_price_dollars, "minPriceDollars", "maxPriceDollars"
+        )
         return self
 
 
@@ -144,7 +152,7 @@ class Flatten(_Section):
 
     enabled: bool | None = None
     passive_timeout_ms: PositiveMs | None = None
-    max_cross_loss: PriceDollars | None = None
+    max_cross_loss_dollars: PriceDollars | None = None
 
 
 class Overrides(_Section):
@@ -164,96 +172,26 @@ class Overrides(_Section):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def _phase(p: core_params.PhaseParams) -> Phase:
-    return Phase(
-        poly_weight=_bps(p.poly_weight_bps),
-        half_spread_base=_price(p.half_spread_base),
-        stale_after_ms=p.stale_after_ms,
-        poll_interval_ms=p.poll_interval_ms,
-    )
+def resolve(env: str, *layers: Overrides) -> config_params.Params:
+    """The environment's defaults (``touchline_bot.config``: demo and prod differ), then each
+    layer field by field; validated exactly as the bot validates its file.
+
+    Raises ``ValueError`` (the bot config's ``ConfigError``) naming the offending field.
+    """
+    resolved = config.merge_overrides(env, {}, where="defaults")
+    for index, layer in enumerate(layers):
+        resolved = config.merge_overrides(resolved, layer.to_document(), where=f"layer{index}")
+    return resolved
 
 
-def _bps(bps: int) -> Decimal:
-    return Decimal(bps) / Decimal(core_params.BPS)
+def document(resolved: config_params.Params) -> dict[str, Any]:
+    """The resolved parameters as the bot reads them (the YAML ``params`` shape, snake_case)."""
+    return resolved.model_dump(mode="json")
 
 
-def _price(price: int) -> Decimal:
-    return units.dollars_to_decimal(price, units.PRICE_SCALE)
-
-
-def _money(money: int) -> Decimal:
-    return units.dollars_to_decimal(money, units.MONEY_SCALE)
-
-
-def _contracts(qty: int) -> int:
-    return qty // units.QTY_SCALE
-
-
-def seed_defaults(strategy: core_params.StrategyParams | None = None) -> Overrides:
-    """The complete parameter set of the core's defaults (the seed's demo values)."""
-    s = strategy or core_params.StrategyParams()
-    q, r = s.quoting, s.risk
-    return Overrides(
-        prematch=_phase(s.prematch),
-        inplay=_phase(s.inplay),
-        fair=Fair(
-            narrow_spread_max=_price(s.fair.narrow_spread_max),
-            wide_spread_min=_price(s.fair.wide_spread_min),
-            narrow_bonus=_bps(s.fair.narrow_bonus_bps),
-            wide_penalty=_bps(s.fair.wide_penalty_bps),
-            min_depth_contracts=_contracts(s.fair.min_depth_qty),
-        ),
-        shock=Shock(
-            ewma_alpha=_bps(s.shock.ewma_alpha_bps),
-            threshold=Decimal(s.shock.threshold_milli) / 1000,
-            pause_ms=s.shock.pause_ms,
-            min_sigma=_price(s.shock.min_sigma),
-            warmup_samples=s.shock.warmup_samples,
-        ),
-        quoting=Quoting(
-            adverse_selection_buffer=_price(q.adverse_selection_buffer),
-            fee_mode=FeeMode(q.fee_mode.value),
-            conservative_fee_rate=_bps(q.conservative_fee_rate_bps),
-            max_order_notional_dollars=_money(q.max_order_notional),
-            max_order_contracts=_contracts(q.max_order_qty),
-            depth_fraction=_bps(q.depth_fraction_bps),
-            min_order_contracts=_contracts(q.min_order_qty),
-            inventory_skew_per_contract=_price(q.inventory_skew_per_contract),
-            inventory_size_taper=_bps(q.inventory_size_taper_bps),
-            ladder_levels=q.ladder_levels,
-            ladder_step=_price(q.ladder_step),
-            refresh_tolerance=_price(q.refresh_tolerance),
-            min_price=_price(q.min_price),
-            max_price=_price(q.max_price),
-        ),
-        risk=Risk(
-            max_position_notional_dollars=_money(r.max_position_notional),
-            max_total_notional_dollars=_money(r.max_total_notional),
-            fill_rate_max_notional_dollars=_money(r.fill_rate_max_notional),
-            fill_rate_window_ms=r.fill_rate_window_ms,
-            fill_rate_pause_ms=r.fill_rate_pause_ms,
-            max_drawdown_dollars=_money(r.max_drawdown),
-        ),
-        timing=Timing(
-            warmup_ms=s.timing.warmup_ms,
-            stop_quoting_before_end_ms=s.timing.stop_quoting_before_end_ms,
-            resume_cooldown_ms=s.timing.resume_cooldown_ms,
-        ),
-        flatten=Flatten(
-            enabled=s.flatten.enabled,
-            passive_timeout_ms=s.flatten.passive_timeout_ms,
-            max_cross_loss=_price(s.flatten.max_cross_loss),
-        ),
-    )
-
-
-def resolve(*layers: Overrides) -> Overrides:
-    """Merge layers field by field, later layers winning; the result is validated again."""
-    merged: dict[str, Any] = {}
-    for layer in layers:
-        for section, values in layer.to_document().items():
-            merged.setdefault(section, {}).update(values)
-    return Overrides.model_validate(merged)
+def version(resolved: config_params.Params) -> str:
+    """The version the bot reports after loading these parameters (``paramsVersion``)."""
+    return config_overrides.version(resolved)
 
 
 def checksum(document: dict[str, Any]) -> str:

@@ -82,16 +82,16 @@ async def ensure(ctx: Context, body: Obj, *, rollout_to: fleet.Fleet | None = No
     st: Obj = body.get("status") or {}
     if status.children_deleted(st):
         return
+    meta = body["metadata"]
+    live_cm = await ctx.kube.get("ConfigMap", meta["namespace"], render.bot_name(meta["name"]))
+    pinned = rollout_to or render.pinned_fleet(await load_fleet(ctx), live_cm)
     try:
-        spec = models.parse_spec(body.get("spec") or {})
+        market = _market(body, models.parse_spec(body.get("spec") or {}))
+        version = render.params_version(market, pinned)
     except models.InvalidSpecError as exc:
         await publish(ctx, body, conditions.Observed(spec_error=str(exc)))
         raise
-    market = _market(body, spec)
-    live_cm = await ctx.kube.get("ConfigMap", market.namespace, render.bot_name(market.name))
-    pinned = rollout_to or render.pinned_fleet(await load_fleet(ctx), live_cm)
     scaled_down = status.bot_done(st)
-    version = render.params_version(market, pinned)
     applied: dict[str, Obj] = {}
     try:
         for obj in render.children(market, pinned, replicas=0 if scaled_down else 1):

@@ -1,9 +1,10 @@
 """Pure rendering of one market's children: ServiceAccount, Role, RoleBinding, ConfigMap and
 Deployment. Same inputs, same objects: no clock, no API, no randomness.
 
-The ConfigMap carries the resolved parameters and the market's identity, and its version is an
-annotation on the ConfigMap only, never in the pod template: a parameter change is hot-reloaded by
-the bot without a restart. The pod template changes only with the image or the pod's shape.
+The ConfigMap carries the resolved parameters (``params.json``, the bot config's ``params``
+shape) and the market's identity (``market.json``). Its versions live in the ConfigMap only,
+never in the pod template: a parameter change is hot-reloaded by the bot without a restart. The
+pod template changes only with the image or the pod's shape.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from touchline_bot.config import params as config_params
 from touchline_operator import fleet as fleet_mod
 from touchline_operator import models, params, podspec
 
@@ -84,9 +86,15 @@ def _metadata(market: Market, annotations: dict[str, str] | None = None) -> Obj:
     return meta
 
 
-def resolved_params(market: Market, fleet: fleet_mod.Fleet) -> params.Overrides:
-    """Seed defaults, then the fleet's defaults, then the market's overrides."""
-    return params.resolve(params.seed_defaults(), fleet.defaults, market.spec.params)
+def resolved_params(market: Market, fleet: fleet_mod.Fleet) -> config_params.Params:
+    """The environment's defaults, then the fleet's, then the market's overrides.
+
+    Raises ``models.InvalidSpecError`` when the layers do not combine into valid parameters.
+    """
+    try:
+        return params.resolve(market.spec.kalshi.env.value, fleet.defaults, market.spec.params)
+    except ValueError as exc:
+        raise models.InvalidSpecError(f"spec.params: {exc}") from exc
 
 
 def market_document(market: Market) -> Obj:
@@ -109,14 +117,14 @@ def market_document(market: Market) -> Obj:
 
 
 def params_version(market: Market, fleet: fleet_mod.Fleet) -> str:
-    """The version the bot must report once it runs with this ConfigMap."""
-    return params.checksum(_config_data_documents(market, fleet))
+    """The ``paramsVersion`` the bot reports once it runs with these parameters."""
+    return params.version(resolved_params(market, fleet))
 
 
 def _config_data_documents(market: Market, fleet: fleet_mod.Fleet) -> Obj:
     return {
         "market.json": market_document(market),
-        "params.json": resolved_params(market, fleet).to_document(),
+        "params.json": params.document(resolved_params(market, fleet)),
         "fleet.json": fleet.model_dump(mode="json", by_alias=True, exclude_none=True),
     }
 
@@ -124,10 +132,13 @@ def _config_data_documents(market: Market, fleet: fleet_mod.Fleet) -> Obj:
 def config_map(market: Market, fleet: fleet_mod.Fleet) -> Obj:
     """The ConfigMap the bot reads and hot-reloads."""
     documents = _config_data_documents(market, fleet)
-    version = params.checksum(documents)
     data = {key: json.dumps(doc, sort_keys=True, indent=1) for key, doc in documents.items()}
-    data["version"] = version
-    annotations = {PARAMS_VERSION: version, FLEET_REVISION: fleet.rollout_fingerprint()}
+    data["version"] = params.checksum(documents)
+    data["paramsVersion"] = params_version(market, fleet)
+    annotations = {
+        PARAMS_VERSION: data["paramsVersion"],
+        FLEET_REVISION: fleet.rollout_fingerprint(),
+    }
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",

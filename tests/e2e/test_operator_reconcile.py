@@ -85,7 +85,7 @@ def test_parameter_edit_updates_config_map_but_not_the_pod_template(
     assert cm_before is not None
     assert dep_before is not None
     _report(k8s, namespace, "ars-tot", {"state": "QUOTING", "paramsVersion":
-                                        cm_before["data"]["version"]})  # fmt: skip
+                                        cm_before["data"]["paramsVersion"]})  # fmt: skip
     cluster.eventually(lambda: H.condition(H.get(k8s, "sm", "ars-tot", namespace),
                                            "ConfigApplied").get("status") == "True",
                        "ConfigApplied true for the first version")  # fmt: skip
@@ -98,10 +98,11 @@ def test_parameter_edit_updates_config_map_but_not_the_pod_template(
         return version if version != cm_before["data"]["version"] else None
 
     cluster.eventually(lambda: new_version() is not None, "ConfigMap updated")
-    version = new_version()
     cm = H.get(k8s, "configmap", "tl-bot-ars-tot", namespace)
     assert cm is not None
-    assert '"polyWeight": "0.6"' in cm["data"]["params.json"]
+    assert '"poly_weight": "0.6"' in cm["data"]["params.json"]
+    version = cm["data"]["paramsVersion"]
+    assert version != cm_before["data"]["paramsVersion"]
     dep = H.get(k8s, "deployment", "tl-bot-ars-tot", namespace)
     assert dep is not None
     assert dep["spec"]["template"] == dep_before["spec"]["template"]

@@ -75,7 +75,7 @@ class FakeNodeAndBots:
             if f"tl-bot-{name}" not in ready:
                 continue
             cm = self.client.get(f"/api/v1/namespaces/{self.ns}/configmaps/tl-bot-{name}")
-            version = cm.json()["data"]["version"] if cm.status_code == 200 else None
+            version = cm.json()["data"]["paramsVersion"] if cm.status_code == 200 else None
             if version and sm.get("status", {}).get("bot", {}).get("paramsVersion") != version:
                 report = {"state": "QUOTING", "paramsVersion": version, "settlementVerified": True}
                 self._patch_status(f"{base}/{name}/status", {"bot": report})

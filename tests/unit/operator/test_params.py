@@ -1,4 +1,5 @@
-"""Parameter layers resolve seed defaults < fleet defaults < market overrides, exactly."""
+"""Parameter layers resolve env defaults < fleet defaults < market overrides, exactly, with the
+bot's own configuration models (so the bot can load what the operator writes)."""
 
 from __future__ import annotations
 
@@ -7,59 +8,54 @@ from typing import Any
 
 import pytest
 
-from touchline_bot.core import params as core_params
-from touchline_bot.core import units
+from touchline_bot.config import params as config_params
 from touchline_operator import params
 
 
-def test_seed_defaults_are_complete_and_exact() -> None:
-    doc = params.seed_defaults().to_document()
-    assert doc["prematch"]["polyWeight"] == "0.7"
-    assert doc["inplay"]["halfSpreadBase"] == "0.06"
-    assert doc["risk"]["maxPositionNotionalDollars"] == "25"
-    assert doc["quoting"]["maxOrderContracts"] == 25
-    for section in ("prematch", "inplay", "fair", "shock", "quoting", "risk", "timing", "flatten"):
-        fields = type(getattr(params.seed_defaults(), section)).model_fields
-        assert len(doc[section]) == len(fields), section
+def _o(doc: dict[str, Any]) -> params.Overrides:
+    return params.Overrides.model_validate(doc)
+
+
+def test_override_fields_are_exactly_the_bot_configs_params() -> None:
+    for name, field in config_params.Params.model_fields.items():
+        theirs = set(field.annotation.model_fields)  # type: ignore[union-attr]
+        mine = set(params.Overrides.model_fields[name].annotation.model_fields)  # type: ignore[union-attr]
+        assert mine == theirs, name
 
 
 @pytest.mark.parametrize(
-    ("fleet", "market", "expected_weight", "expected_drawdown"),
+    ("env", "fleet", "market", "weight", "drawdown"),
     [
-        pytest.param({}, {}, Decimal("0.7"), Decimal(50), id="seed-defaults"),
-        pytest.param({"prematch": {"polyWeight": "0.6"}}, {}, Decimal("0.6"), Decimal(50),
-                     id="fleet-over-seed"),
-        pytest.param({"prematch": {"polyWeight": "0.6"}}, {"prematch": {"polyWeight": "0.65"}},
-                     Decimal("0.65"), Decimal(50), id="market-over-fleet"),
-        pytest.param({"risk": {"maxDrawdownDollars": "40"}}, {"prematch": {"polyWeight": "0.5"}},
-                     Decimal("0.5"), Decimal(40), id="layers-merge-per-field"),
+        pytest.param("demo", {}, {}, Decimal("0.70"), Decimal(50), id="demo-defaults"),
+        pytest.param("prod", {}, {}, Decimal("0.70"), Decimal(20), id="prod-defaults-are-stricter"),
+        pytest.param("demo", {"prematch": {"polyWeight": "0.6"}}, {}, Decimal("0.6"), Decimal(50),
+                     id="fleet-over-env"),
+        pytest.param("demo", {"prematch": {"polyWeight": "0.6"}},
+                     {"prematch": {"polyWeight": "0.65"}}, Decimal("0.65"), Decimal(50),
+                     id="market-over-fleet"),
+        pytest.param("demo", {"risk": {"maxDrawdownDollars": "40"}},
+                     {"prematch": {"polyWeight": 0.5}}, Decimal("0.5"), Decimal(40),
+                     id="layers-merge-per-field"),
     ],
 )  # fmt: skip
 def test_resolve_layers_later_wins_field_by_field(
-    fleet: dict[str, Any],
-    market: dict[str, Any],
-    expected_weight: Decimal,
-    expected_drawdown: Decimal,
+    env: str, fleet: dict[str, Any], market: dict[str, Any], weight: Decimal, drawdown: Decimal
 ) -> None:
-    resolved = params.resolve(
-        params.seed_defaults(),
-        params.Overrides.model_validate(fleet),
-        params.Overrides.model_validate(market),
-    )
-    assert resolved.prematch.poly_weight == expected_weight
-    assert resolved.risk.max_drawdown_dollars == expected_drawdown
-    assert resolved.inplay.poly_weight == Decimal("0.85")
+    resolved = params.resolve(env, _o(fleet), _o(market))
+    assert resolved.prematch.poly_weight == weight
+    assert resolved.risk.max_drawdown_dollars == drawdown
 
 
 @pytest.mark.parametrize(
     "override",
     [
         pytest.param({"prematch": {"polyWeight": "0.12345"}}, id="weight-finer-than-bps"),
-        pytest.param({"prematch": {"halfSpreadBase": "0.00001"}}, id="price-off-grid"),
+        pytest.param({"prematch": {"halfSpreadBaseDollars": "0.00001"}}, id="price-off-grid"),
         pytest.param({"risk": {"maxDrawdownDollars": "-1"}}, id="negative-limit"),
         pytest.param({"timing": {"warmupMs": 0}}, id="zero-duration"),
-        pytest.param({"fair": {"narrowSpreadMax": "0.06", "wideSpreadMin": "0.02"}},
+        pytest.param({"fair": {"narrowSpreadMaxDollars": "0.06", "wideSpreadMinDollars": "0.02"}},
                      id="narrow-above-wide"),
+        pytest.param({"quoting": {"minPrice": "0.1"}}, id="name-without-unit"),
     ],
 )  # fmt: skip
 def test_out_of_range_override_is_refused(override: dict[str, Any]) -> None:
@@ -67,11 +63,25 @@ def test_out_of_range_override_is_refused(override: dict[str, Any]) -> None:
         params.Overrides.model_validate(override)
 
 
-def test_resolving_an_inconsistent_pair_across_layers_is_refused() -> None:
-    fleet = params.Overrides.model_validate({"quoting": {"minPrice": "0.5"}})
-    market = params.Overrides.model_validate({"quoting": {"maxPrice": "0.4"}})
-    with pytest.raises(ValueError, match="minPrice must be below maxPrice"):
-        params.resolve(params.seed_defaults(), fleet, market)
+def test_inconsistent_layers_are_refused_naming_the_field() -> None:
+    fleet = _o({"quoting": {"minPriceDollars": "0.5"}})
+    market = _o({"quoting": {"maxPriceDollars": "0.4"}})
+    with pytest.raises(ValueError, match="min_price_dollars"):
+        params.resolve("demo", fleet, market)
+
+
+def test_version_ignores_spelling_and_sees_values() -> None:
+    a = params.resolve("demo", _o({"prematch": {"polyWeight": "0.70"}}))
+    b = params.resolve("demo", _o({"prematch": {"polyWeight": 0.7}}))
+    c = params.resolve("demo", _o({"prematch": {"polyWeight": "0.71"}}))
+    assert params.version(a) == params.version(b)
+    assert params.version(a) != params.version(c)
+
+
+def test_document_is_exact_and_snake_case() -> None:
+    doc = params.document(params.resolve("prod", _o({"risk": {"maxDrawdownDollars": "15"}})))
+    assert doc["risk"]["max_drawdown_dollars"] == "15"
+    assert isinstance(doc["prematch"]["poly_weight"], str)
 
 
 def test_checksum_ignores_key_order_and_sees_values() -> None:
@@ -79,10 +89,3 @@ def test_checksum_ignores_key_order_and_sees_values() -> None:
     b = {"y": {"a": "1", "b": "2"}, "x": 1}
     assert params.checksum(a) == params.checksum(b)
     assert params.checksum(a) != params.checksum({**a, "x": 2})
-
-
-def test_seed_defaults_follow_a_changed_core_default() -> None:
-    strategy = core_params.StrategyParams(
-        risk=core_params.RiskParams(max_drawdown=units.Money(12_500_000))
-    )
-    assert params.seed_defaults(strategy).risk.max_drawdown_dollars == Decimal("12.5")

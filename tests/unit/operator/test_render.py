@@ -8,7 +8,7 @@ import kubernetes_validate
 import pytest
 
 from tests.unit.operator import samples
-from touchline_operator import fleet, models, render
+from touchline_operator import fleet, models, params, render
 
 FLEET = fleet.Fleet(image="touchline:1.0")
 
@@ -85,8 +85,8 @@ def test_role_grants_only_the_bots_own_status_and_lease() -> None:
     [
         pytest.param({"params": {"prematch": {"polyWeight": "0.6"}}}, True, False,
                      id="param-override-hot-reloads"),
-        pytest.param({"paused": True}, True, False, id="pause-hot-reloads"),
-        pytest.param({"mode": "flatten"}, True, False, id="flatten-hot-reloads"),
+        pytest.param({"params": {"risk": {"maxDrawdownDollars": "12"}}}, True, False,
+                     id="limit-override-hot-reloads"),
         pytest.param({"kalshi__env": "prod"}, True, True, id="env-change-restarts"),
         pytest.param({}, False, False, id="no-change"),
     ],
@@ -116,9 +116,9 @@ def test_fleet_image_change_restarts_but_fleet_defaults_do_not() -> None:
 
 def test_config_map_carries_resolved_params_and_its_version_annotation() -> None:
     cm = render.config_map(_market(params={"risk": {"maxDrawdownDollars": "30"}}), FLEET)
-    assert '"maxDrawdownDollars": "30"' in cm["data"]["params.json"]
-    assert '"polyWeight": "0.7"' in cm["data"]["params.json"]
-    assert cm["metadata"]["annotations"][render.PARAMS_VERSION] == cm["data"]["version"]
+    assert '"max_drawdown_dollars": "30"' in cm["data"]["params.json"]
+    assert '"poly_weight": "0.70"' in cm["data"]["params.json"]
+    assert cm["metadata"]["annotations"][render.PARAMS_VERSION] == cm["data"]["paramsVersion"]
     assert '"leaseName": "tl-market-ars-tot"' in cm["data"]["market.json"]
 
 
@@ -127,3 +127,27 @@ def test_scaled_down_deployment_keeps_its_template() -> None:
     down = render.deployment(_market(), FLEET, replicas=0)
     assert down["spec"]["replicas"] == 0
     assert down["spec"]["template"] == up["spec"]["template"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"paused": True}, id="pause"),
+        pytest.param({"mode": "flatten"}, id="flatten"),
+    ],
+)
+def test_mode_changes_reach_the_config_map_without_a_restart(changes: dict[str, Any]) -> None:
+    before, after = _market(), _market(**changes)
+    assert (
+        render.config_map(before, FLEET)["data"]["market.json"]
+        != (render.config_map(after, FLEET)["data"]["market.json"])
+    )
+    assert render.deployment(before, FLEET) == render.deployment(after, FLEET)
+
+
+def test_invalid_layer_combination_is_an_invalid_spec() -> None:
+    fleet_min = fleet.Fleet(defaults=params.Overrides.model_validate(
+        {"quoting": {"minPriceDollars": "0.5"}}))  # fmt: skip
+    market = _market(params={"quoting": {"maxPriceDollars": "0.4"}})
+    with pytest.raises(models.InvalidSpecError, match="min_price_dollars"):
+        render.config_map(market, fleet_min)
