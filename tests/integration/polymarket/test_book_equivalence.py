@@ -80,7 +80,7 @@ async def _run(ops: list[tuple[object, ...]]) -> None:
         await sim.stop()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops=operations)
 def test_client_book_equals_simulator_book_after_any_sequence(
     ops: list[tuple[object, ...]],

@@ -91,6 +91,7 @@ class PolymarketFeed:
 
     async def run(self) -> None:
         """Stream, watch and poll until cancelled."""
+        self._last_heard_ms = self._now_ms()
         async with asyncio.TaskGroup() as group:
             group.create_task(self._stream_loop())
             group.create_task(self._watchdog_loop())
