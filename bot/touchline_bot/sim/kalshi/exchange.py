@@ -45,6 +45,7 @@ class Exchange:
         self.orders: dict[str, model.Order] = {}
         self.fills: list[model.Fill] = []
         self.trades: list[events.Traded] = []
+        self.client_order_ids: set[tuple[str, str]] = set()
         self.groups: dict[str, groups.OrderGroup] = {}
         self.outbox: list[events.Event] = []
         self._counter = 0
@@ -104,6 +105,8 @@ class Exchange:
         validation.check_order(self, user_id, market, request, now_ms)
         order = self._new_order(user_id, request, now_ms)
         self.orders[order.order_id] = order
+        if order.client_order_id:
+            self.client_order_ids.add((user_id, order.client_order_id))
         if request.reduce_only:
             self._cap_reduce_only(order)
             if order.remaining == 0:

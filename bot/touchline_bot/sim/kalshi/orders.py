@@ -106,6 +106,7 @@ def amend(
     new_remaining = units.Qty(request.count - order.filled)
     if request.updated_client_order_id:
         order.client_order_id = request.updated_client_order_id
+        ex.client_order_ids.add((order.user_id, order.client_order_id))
     if request.clear_expiration:
         order.expiration_ms = None
     elif request.expiration_ms is not None:
@@ -152,8 +153,9 @@ def expire(ex: exchange.Exchange, now_ms: int) -> list[model.Order]:
     """Cancel every resting order whose expiration time has passed."""
     expired = [
         o
-        for o in ex.orders.values()
-        if o.is_resting and o.expiration_ms is not None and o.expiration_ms <= now_ms
+        for bk in ex.books.values()
+        for o in bk.orders()
+        if o.expiration_ms is not None and o.expiration_ms <= now_ms
     ]
     for order in expired:
         ex.cancel_resting(order, "Expired", now_ms)

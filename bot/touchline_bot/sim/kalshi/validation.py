@@ -40,10 +40,7 @@ def check_order(
 
 
 def _check_account(ex: exchange.Exchange, user_id: str, request: exchange.OrderRequest) -> None:
-    if request.client_order_id and any(
-        o.user_id == user_id and o.client_order_id == request.client_order_id
-        for o in ex.orders.values()
-    ):
+    if request.client_order_id and (user_id, request.client_order_id) in ex.client_order_ids:
         raise errors.duplicate_client_order_id(request.client_order_id)
     if request.order_group_id:
         group = ex.groups.get(request.order_group_id)
