@@ -33,6 +33,7 @@ from kalshi_python_sync.models.decrease_order_v2_response import (
 from kalshi_python_sync.models.exchange_status import ExchangeStatus
 from kalshi_python_sync.models.fee_type import FeeType
 from kalshi_python_sync.models.fill import Fill
+from kalshi_python_sync.models.get_account_api_limits_response import GetAccountApiLimitsResponse
 from kalshi_python_sync.models.get_balance_response import GetBalanceResponse
 from kalshi_python_sync.models.get_event_response import GetEventResponse
 from kalshi_python_sync.models.get_events_response import GetEventsResponse
@@ -78,6 +79,7 @@ __all__ = [
     "ExchangeStatus",
     "FeeType",
     "Fill",
+    "GetAccountApiLimitsResponse",
     "GetBalanceResponse",
     "GetEventResponse",
     "GetEventsResponse",

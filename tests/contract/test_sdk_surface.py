@@ -79,3 +79,16 @@ def test_cancels_books_queues_and_tape_parse_into_sdk_models(
     assert cancelled.orders[0].reduced_by == "2.00"
     client.cancel_all_orders()
     assert client.get_orders(status="resting").orders == []
+
+
+def test_account_limits_describe_the_basic_tier(
+    sim: server.RunningKalshiSim, keys: dict[str, Key]
+) -> None:
+    limits = client_for(sim, keys["rsa"]).get_account_api_limits()
+    assert isinstance(limits, sdk.GetAccountApiLimitsResponse)
+    assert (limits.usage_tier, limits.write.refill_rate, limits.write.bucket_capacity) == (
+        "basic",
+        100,
+        100,
+    )
+    assert (limits.read.refill_rate, limits.read.bucket_capacity) == (200, 600)

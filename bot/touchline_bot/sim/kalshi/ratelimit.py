@@ -18,6 +18,7 @@ GET_ORDER_COST = 2
 class Tier:
     """Per-second budgets in tokens and how many seconds of budget each bucket holds."""
 
+    name: str = "basic"
     read_per_sec: int = 200
     write_per_sec: int = 100
     read_burst_secs: int = 3
@@ -25,6 +26,7 @@ class Tier:
 
 
 BASIC = Tier()
+ADVANCED = Tier("advanced", 300, 300, 3, 3)
 
 
 @dataclasses.dataclass

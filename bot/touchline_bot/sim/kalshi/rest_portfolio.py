@@ -204,3 +204,23 @@ async def group_limit(request: web.Request) -> web.Response:
         st.exchange, httpkit.user(request), request.match_info["group_id"], limit, st.now_ms()
     )
     return httpkit.json({})
+
+
+@routes.get(httpkit.P + "/account/limits")
+async def account_limits(request: web.Request) -> web.Response:
+    httpkit.user(request)
+    tier = httpkit.st(request).limiter.tier
+    return httpkit.json(
+        {
+            "usage_tier": tier.name,
+            "read": {
+                "refill_rate": tier.read_per_sec,
+                "bucket_capacity": tier.read_per_sec * tier.read_burst_secs,
+            },
+            "write": {
+                "refill_rate": tier.write_per_sec,
+                "bucket_capacity": tier.write_per_sec * tier.write_burst_secs,
+            },
+            "grants": [],
+        }
+    )
