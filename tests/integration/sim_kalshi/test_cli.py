@@ -56,3 +56,4 @@ async def test_cli_serves_markets_from_the_market_file_with_their_rules(
 def test_cli_defaults_to_loopback_and_a_free_port() -> None:
     args = _parse(["kalshi"])
     assert (args.host, args.port, args.ping_interval_secs) == ("127.0.0.1", 0, 10.0)
+    assert (args.tier, args.no_rate_limits) == ("basic", False)

@@ -135,3 +135,19 @@ async def test_legacy_v1_order_mutations_are_refused_and_reads_still_work(
     path = f"/trade-api/v2/portfolio/orders/{placed['order_id']}"
     assert (await _send(http, sim, signer, "GET", path)).json()["order"]["status"] == "resting"
     assert (await _send(http, sim, signer, "DELETE", path)).status_code == 400
+
+
+async def test_admin_api_seeds_a_match_and_keys(
+    sim: server.RunningKalshiSim, http: httpx.AsyncClient
+) -> None:
+    seeded = await http.post(
+        "/_sim/markets",
+        json={"epl_match": True, "event": "KXEPLGAME-26DEC05LIVMUN", "home": "LIV", "away": "MUN"},
+    )
+    assert seeded.json()["tickers"] == [
+        "KXEPLGAME-26DEC05LIVMUN-LIV",
+        "KXEPLGAME-26DEC05LIVMUN-MUN",
+        "KXEPLGAME-26DEC05LIVMUN-TIE",
+    ]
+    refused = await http.post("/_sim/keys", json={"key_id": "k", "public_key_pem": "not a key"})
+    assert refused.status_code == 400

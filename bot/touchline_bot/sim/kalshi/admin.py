@@ -59,11 +59,13 @@ async def add_series(request: web.Request) -> web.Response:
 
 @routes.post("/_sim/markets")
 async def add_market(request: web.Request) -> web.Response:
-    """A market (see ``seed.market_from_dict``); ``{"epl_match": true}`` seeds a whole match."""
+    """A market (see ``seed.market_from_dict``), or ``{"epl_match": true, event?, home?, away?,
+    title?}`` for a whole EPL match."""
     try:
         st, body = await _call(request)
         if body.get("epl_match"):
-            return _ok(st, {"tickers": seed.epl_match(st.exchange, st.now_ms())})
+            teams = {k: str(body[k]) for k in ("event", "home", "away", "title") if k in body}
+            return _ok(st, {"tickers": seed.epl_match(st.exchange, st.now_ms(), **teams)})
         st.exchange.add_market(seed.market_from_dict(body, st.now_ms()))
     except (errors.RejectedError, KeyError, ValueError) as exc:
         return _refused(exc)

@@ -19,6 +19,7 @@ from touchline_bot.core import units
 from touchline_bot.sim.kalshi import ratelimit, seed, server
 
 log = logging.getLogger(__name__)
+TIERS = {tier.name: tier for tier in (ratelimit.BASIC, ratelimit.ADVANCED)}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--balance-dollars", default="10000", help="starting balance per key")
     parser.add_argument("--ping-interval-secs", type=float, default=10.0)
     parser.add_argument("--timestamp-tolerance-ms", type=int, default=30_000)
+    parser.add_argument("--tier", choices=sorted(TIERS), default="basic", help="rate-limit tier")
     parser.add_argument("--no-rate-limits", action="store_true", help="disable the token buckets")
 
 
@@ -45,7 +47,7 @@ def _options(args: argparse.Namespace) -> server.SimOptions:
     return server.SimOptions(
         ping_interval_secs=args.ping_interval_secs,
         timestamp_tolerance_ms=args.timestamp_tolerance_ms,
-        tier=ratelimit.BASIC,
+        tier=TIERS[args.tier],
         rate_limits=not args.no_rate_limits,
         default_balance=units.money_from_dollars(args.balance_dollars),
     )
