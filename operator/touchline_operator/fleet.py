@@ -69,10 +69,10 @@ class Fleet(_Model):
     health_port: int = pydantic.Field(default=8081, ge=1024, le=65535)
 
     def rollout_fingerprint(self) -> str:
-        """Version of what a fleet rollout must carry to every bot (image and defaults)."""
-        return params.checksum(
-            {"image": self.image, "defaults": self.defaults.to_document()},
-        )
+        """Version of what a rollout carries to every bot: everything rendered into the
+        children (image, defaults, resources, endpoints), not the rollout and lifecycle knobs."""
+        rendered = self.model_dump(mode="json", by_alias=True, exclude={"rollout", "lifecycle"})
+        return params.checksum(rendered)
 
 
 def parse(data: dict[str, str] | None) -> Fleet:

@@ -1,0 +1,78 @@
+"""Readings of the bot's report and the Deployment, and the match-over lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from touchline_operator import conditions, status
+
+
+@pytest.mark.parametrize(
+    ("st", "report"),
+    [
+        pytest.param({}, None, id="no-report-yet"),
+        pytest.param({"bot": "garbled"}, None, id="garbled-report-ignored"),
+        pytest.param({"bot": {"state": "QUOTING", "paramsVersion": "v1",
+                              "settlementVerified": True}},
+                     conditions.BotReport("QUOTING", "v1", True, ""), id="full-report"),
+        pytest.param({"bot": {"settlementVerified": "yes"}},
+                     conditions.BotReport(None, None, None, ""), id="non-boolean-verified-unknown"),
+    ],
+)  # fmt: skip
+def test_bot_report(st: dict[str, Any], report: conditions.BotReport | None) -> None:
+    assert status.bot_report(st) == report
+
+
+@pytest.mark.parametrize(
+    ("st", "now", "due"),
+    [
+        pytest.param({"bot": {"state": "DONE"}, "doneAt": "2030-01-01T00:00:00Z"},
+                     "2030-01-01T00:59:59Z", False, id="before-the-delay"),
+        pytest.param({"bot": {"state": "DONE"}, "doneAt": "2030-01-01T00:00:00Z"},
+                     "2030-01-01T01:00:00Z", True, id="at-the-delay"),
+        pytest.param({"bot": {"state": "DONE"}}, "2030-01-02T00:00:00Z", False,
+                     id="done-not-stamped-yet"),
+        pytest.param({"bot": {"state": "DONE"}, "doneAt": "2030-01-01T00:00:00Z",
+                      "childrenDeletedAt": "2030-01-01T01:00:00Z"},
+                     "2030-01-02T00:00:00Z", False, id="already-cleaned"),
+        pytest.param({"bot": {"state": "QUOTING"}, "doneAt": "2030-01-01T00:00:00Z"},
+                     "2030-01-02T00:00:00Z", False, id="not-done"),
+    ],
+)  # fmt: skip
+def test_cleanup_due_after_the_configured_delay(st: dict[str, Any], now: str, due: bool) -> None:
+    assert status.cleanup_due(st, now=now, delay_secs=3600) is due
+
+
+def test_done_at_is_stamped_once() -> None:
+    assert status.done_fields({"bot": {"state": "QUOTING"}}, "T1") == {}
+    assert status.done_fields({"bot": {"state": "DONE"}}, "T1") == {"doneAt": "T1"}
+    assert status.done_fields({"bot": {"state": "DONE"}, "doneAt": "T0"}, "T1") == {"doneAt": "T0"}
+
+
+@pytest.mark.parametrize(
+    ("st", "needed"),
+    [
+        pytest.param({}, False, id="never-reported-nothing-to-cancel"),
+        pytest.param({"bot": {"state": "QUOTING"}}, True, id="reported-must-confirm"),
+        pytest.param({"bot": {"ordersCancelled": True}}, False, id="confirmed"),
+    ],
+)
+def test_needs_cancel_confirmation(st: dict[str, Any], needed: bool) -> None:
+    assert status.needs_cancel_confirmation(st) is needed
+
+
+def test_deployment_state_reads_counts_and_generations() -> None:
+    dep = {
+        "metadata": {"generation": 3},
+        "spec": {"replicas": 1},
+        "status": {"readyReplicas": 1, "updatedReplicas": 1, "observedGeneration": 3},
+    }
+    state = status.deployment_state(dep)
+    assert state == conditions.DeploymentState(1, 1, 1, 3, 3)
+    assert state.rolled_out
+    assert status.deployment_state(None) is None
+    assert status.deployment_state({"spec": {"replicas": 0}}) == conditions.DeploymentState(
+        0, 0, 0, 0, 0
+    )
