@@ -93,9 +93,10 @@ class Executor:
             self.emit(events.OrderRejected(self.now_ms(), cid, exc.reason))
             return exc.reason
         except gateway.VenueUnavailableError:
-            # Unknown outcome: leave it pending; the periodic reconciliation with the venue's
-            # open orders settles it (the core keeps counting it as exposure meanwhile).
+            # Unknown outcome: the core keeps counting it as exposure until the venue's list
+            # of resting orders says what became of it.
             self._in_flight_places.discard(cid)
+            await self._settle_unknown(cid)
             return "unknown"
         self._in_flight_places.discard(cid)
         self.order_ids[cid] = ack.order_id
@@ -126,6 +127,7 @@ class Executor:
             self.emit(events.OrderRejected(self.now_ms(), cmd.client_order_id, exc.reason))
             return exc.reason
         except gateway.VenueUnavailableError:
+            await self._settle_unknown(cmd.client_order_id)
             return "unknown"
         self.order_ids[cmd.client_order_id] = ack.order_id
         self.emit(
@@ -136,18 +138,41 @@ class Executor:
         return "ok"
 
     async def _decrease(self, cmd: decisions.DecreaseOrder) -> str:
-        order_id = self.order_ids.get(cmd.client_order_id)
+        cid = cmd.client_order_id
+        order_id = self.order_ids.get(cid)
         if order_id is None:
-            self.emit(events.OrderRejected(self.now_ms(), cmd.client_order_id, "unknown_order"))
+            self.emit(events.OrderRejected(self.now_ms(), cid, "unknown_order"))
             return "unknown_order"
         try:
-            await self.venue.decrease(order_id=order_id, reduce_by=cmd.reduce_by)
+            remaining = await self.venue.decrease(order_id=order_id, reduce_by=cmd.reduce_by)
         except gateway.OrderRefusedError as exc:
-            self.emit(events.OrderRejected(self.now_ms(), cmd.client_order_id, exc.reason))
+            self.emit(events.OrderRejected(self.now_ms(), cid, exc.reason))
             return exc.reason
         except gateway.VenueUnavailableError:
+            await self._settle_unknown(cid)
             return "unknown"
+        # The core keeps the order's own price on a decrease acknowledgement.
+        self.emit(events.OrderAcknowledged(self.now_ms(), cid, order_id, units.Price(0), remaining))
         return "ok"
+
+    async def _settle_unknown(self, cid: str) -> None:
+        """An action's outcome is unknown (the venue did not answer): ask the venue what rests,
+        and report that, so that nothing stays pending forever."""
+        try:
+            resting = {o.client_order_id: o for o in await self.venue.open_orders()}
+        except (gateway.VenueUnavailableError, gateway.OrderRefusedError):
+            return  # still unknown: the next periodic settle (or cancel-all) decides
+        order = resting.get(cid)
+        if order is None:
+            self.order_ids.pop(cid, None)
+            self.emit(events.OrderCancelled(self.now_ms(), cid, "not_on_venue"))
+            return
+        self.order_ids[cid] = order.order_id
+        self.emit(
+            events.OrderAcknowledged(
+                self.now_ms(), cid, order.order_id, order.price, order.remaining_qty
+            )
+        )
 
     async def _cancel(self, cid: str) -> str:
         order_id = self.order_ids.get(cid)
@@ -164,6 +189,7 @@ class Executor:
                 self.emit(events.OrderRejected(self.now_ms(), cid, exc.reason))
                 return exc.reason
         except gateway.VenueUnavailableError:
+            await self._settle_unknown(cid)
             return "unknown"
         self.order_ids.pop(cid, None)
         self.emit(events.OrderCancelled(self.now_ms(), cid, "cancelled"))
