@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from kalshi_python_sync import exceptions as sdk_errors
 
 from tests.contract import sdk
-from tests.contract.conftest import Key, client_for
+from tests.contract.support import Key, client_for
 from touchline_bot.sim.kalshi import server
 
 ARS = "KXEPLGAME-26NOV28ARSCHE-ARS"

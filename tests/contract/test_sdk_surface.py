@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.contract import sdk
-from tests.contract.conftest import Key, client_for
+from tests.contract.support import Key, client_for
 from touchline_bot.sim.kalshi import server
 
 ARS = "KXEPLGAME-26NOV28ARSCHE-ARS"

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.integration.sim_kalshi.conftest import ARS, Signer
+from tests.integration.sim_kalshi.support import ARS, Signer
 from touchline_bot.core import units
 from touchline_bot.sim.kalshi import exchange, lifecycle, model, server
 

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.sim_kalshi.conftest import ARS, ManualClock, Signer
+from tests.integration.sim_kalshi.support import ARS, ManualClock, Signer
 from touchline_bot.sim.kalshi import server
 
 ORDERS = "/trade-api/v2/portfolio/events/orders"

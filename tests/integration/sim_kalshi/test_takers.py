@@ -7,7 +7,7 @@ import random
 
 import aiohttp
 
-from tests.integration.sim_kalshi.conftest import ARS, ManualClock, Signer
+from tests.integration.sim_kalshi.support import ARS, ManualClock, Signer
 from touchline_bot.core import units
 from touchline_bot.sim.kalshi import exchange, model, server, takers
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.sim.kalshi.conftest import TICKER, place
+from tests.unit.sim.kalshi.orderflow import TICKER, place
 from touchline_bot.core import units
 from touchline_bot.sim.kalshi import exchange, fees, model
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.sim.kalshi.conftest import T0_MS, TICKER, place
+from tests.unit.sim.kalshi.orderflow import T0_MS, TICKER, place
 from touchline_bot.core import units
 from touchline_bot.sim.kalshi import errors, exchange, lifecycle, model, orders
 

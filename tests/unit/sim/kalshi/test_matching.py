@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.sim.kalshi.conftest import TICKER, fills_of, place
+from tests.unit.sim.kalshi.orderflow import TICKER, fills_of, place
 from touchline_bot.core import units
 from touchline_bot.sim.kalshi import errors, exchange, model
 

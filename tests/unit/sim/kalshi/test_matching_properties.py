@@ -12,7 +12,7 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.sim.kalshi.conftest import T0_MS, TICKER
+from tests.unit.sim.kalshi.orderflow import T0_MS, TICKER
 from touchline_bot.core import units
 from touchline_bot.sim.kalshi import errors, exchange, model, orders, seed
 

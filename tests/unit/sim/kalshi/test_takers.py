@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tests.unit.sim.kalshi.conftest import T0_MS, TICKER, place
+from tests.unit.sim.kalshi.orderflow import T0_MS, TICKER, place
 from touchline_bot.core import units
 from touchline_bot.sim.kalshi import exchange, model, takers
 
