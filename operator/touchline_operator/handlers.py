@@ -22,7 +22,7 @@ MARKETS = (models.GROUP, models.VERSION, models.PLURAL)
 TRANSIENT_DELAY_SECS = 5.0
 REJECTED_DELAY_SECS = 30.0
 WAIT_DELAY_SECS = 2.0
-CLEANUP_INTERVAL_SECS = 30.0
+CLEANUP_INTERVAL_SECS = 10.0
 
 
 @asynccontextmanager
@@ -143,7 +143,7 @@ async def fleet_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
     state.start_rollout(new.rollout_fingerprint(), rollout_runner.supervise(state, new, body))
 
 
-@kopf.timer(*MARKETS, interval=CLEANUP_INTERVAL_SECS, idle=CLEANUP_INTERVAL_SECS,
+@kopf.timer(*MARKETS, interval=CLEANUP_INTERVAL_SECS,
             when=lambda status, **_: status_mod.bot_done(dict(status)))  # fmt: skip
 async def cleanup_after_match(body: kopf.Body, memo: Any, **_: Any) -> None:
     """Delete the children a configured while after the bot reported DONE."""

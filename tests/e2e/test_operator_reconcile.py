@@ -171,3 +171,33 @@ def test_operator_restart_duplicates_nothing_and_restarts_no_bot(
     assert dep["metadata"]["uid"] == dep_before["metadata"]["uid"]
     assert dep["metadata"]["generation"] == dep_before["metadata"]["generation"]
     assert dep["spec"]["template"] == dep_before["spec"]["template"]
+
+
+def test_done_scales_to_zero_then_children_are_deleted_after_the_delay(
+    k8s: cluster.ControlPlane, namespace: str, crds: None
+) -> None:
+    k8s.apply(H.fleet_config_map(namespace, "image: touchline:1.0\nlifecycle:\n"
+                                 "  cleanupAfterDoneSecs: 1\n"))  # fmt: skip
+    with H.operator_running(k8s, namespace, k8s.kubeconfig):
+        k8s.apply(H.market("ars-tot", namespace))
+        cluster.eventually(lambda: _children_exist(k8s, namespace, "ars-tot"), "children")
+        cluster.eventually(lambda: _has_conditions(k8s, namespace, "ars-tot"), "conditions")
+        _report(k8s, namespace, "ars-tot", {"state": "DONE"})
+        cluster.eventually(
+            lambda: (
+                (H.get(k8s, "sm", "ars-tot", namespace) or {}).get("status", {}).get("doneAt")
+                is not None
+            ),
+            "doneAt stamped",
+        )
+        cluster.eventually(
+            lambda: (H.get(k8s, "sm", "ars-tot", namespace) or {}).get("status", {})
+            .get("childrenDeletedAt") is not None,
+            "children deleted after the delay", timeout_secs=60,
+        )  # fmt: skip
+        cluster.eventually(
+            lambda: not any(H.get(k8s, kind, "tl-bot-ars-tot", namespace) for kind in CHILD_KINDS),
+            "children gone",
+        )
+        market = H.get(k8s, "sm", "ars-tot", namespace)
+        assert H.condition(market, "Ready")["reason"] == "MatchDone"
