@@ -18,7 +18,11 @@ from tests.e2e import cluster
 from touchline_operator import main, runtime
 
 ROOT = Path(__file__).resolve().parents[2]
-CRD_NAMES = ("soccermarkets.touchline.dev", "riskpolicies.touchline.dev")
+CRD_NAMES = (
+    "soccermarkets.touchline.dev",
+    "riskpolicies.touchline.dev",
+    "kopfpeerings.kopf.dev",
+)
 START_TIMEOUT_SECS = 60.0
 RULES_HASH = "ab" * 32
 HOME_TOKEN = "7132104567925221259462638553270691275033272857194253228963137931245558399256"
