@@ -205,3 +205,34 @@ async def test_garbled_command_is_counted_and_the_connection_survives(
         await ws.send_json({"id": 4, "cmd": "list_subscriptions"})
         assert (await _next(ws))["type"] == "ok"
     assert sim.shared.hub.garbled_commands == 1
+
+
+async def test_each_sid_counts_its_own_seq(
+    sim: server.RunningKalshiSim, signer: Signer, other: Signer
+) -> None:
+    async with aiohttp.ClientSession() as session, await _connect(session, sim, signer) as ws:
+        await ws.send_json(
+            {
+                "id": 1,
+                "cmd": "subscribe",
+                "params": {"channels": ["orderbook_delta", "trade"], "market_tickers": [ARS]},
+            }
+        )
+        sids: dict[str, int] = {}
+        frames: list[dict[str, Any]] = []
+        while len(sids) < 2:
+            frame = await _next(ws)
+            if frame["type"] == "subscribed":
+                sids[frame["msg"]["channel"]] = frame["msg"]["sid"]
+            else:
+                frames.append(frame)
+        _place(sim, other.key_id, model.ASK, "0.50", "1")
+        _place(sim, signer.key_id, model.BID, "0.50", "1")
+        while len([f for f in frames if f.get("sid") == sids["trade"]]) < 1:
+            frames.append(await _next(ws))
+        while len([f for f in frames if f.get("sid") == sids["orderbook_delta"]]) < 3:
+            frames.append(await _next(ws))
+    book = [f["seq"] for f in frames if f["sid"] == sids["orderbook_delta"]]
+    trade = [f["seq"] for f in frames if f["sid"] == sids["trade"]]
+    assert book == [1, 2, 3]  # snapshot, resting ask, ask filled
+    assert trade == [1]
