@@ -17,8 +17,7 @@ def clock() -> support.ManualClock:
 
 @pytest.fixture
 async def sim(clock: support.ManualClock) -> AsyncIterator[server.RunningKalshiSim]:
-    options = server.SimOptions(ping_interval_secs=0.05)
-    running = await server.start_kalshi_sim(options=options, now_ms=clock)
+    running = await server.start_kalshi_sim(ping_interval_secs=0.05, now_ms=clock)
     seed.epl_match(running.exchange, running.shared.now_ms())
     running.flush()
     yield running

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -151,3 +152,14 @@ async def test_admin_api_seeds_a_match_and_keys(
     ]
     refused = await http.post("/_sim/keys", json={"key_id": "k", "public_key_pem": "not a key"})
     assert refused.status_code == 400
+
+
+async def test_added_latency_delays_every_rest_response(
+    sim: server.RunningKalshiSim, http: httpx.AsyncClient, signer: Signer
+) -> None:
+    loop = asyncio.get_running_loop()
+    sim.faults.latency_ms = 120
+    started = loop.time()
+    response = await _send(http, sim, signer, "GET", "/trade-api/v2/portfolio/balance")
+    assert response.status_code == 200
+    assert loop.time() - started >= 0.12

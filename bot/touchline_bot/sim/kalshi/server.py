@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -233,11 +234,16 @@ async def start_kalshi_sim(
     host: str = "127.0.0.1",
     port: int = 0,
     *,
-    options: SimOptions = SimOptions(),
+    options: SimOptions | None = None,
     now_ms: Callable[[], int] = clock.now_ms,
+    **overrides: Any,
 ) -> RunningKalshiSim:
-    """Start a simulator on ``host:port`` (port 0 picks a free one)."""
-    app = build_app(options, now_ms)
+    """Start a simulator on ``host:port`` (port 0 picks a free one).
+
+    ``overrides`` are ``SimOptions`` fields (``ping_interval_secs=1``, ``rate_limits=False``...)
+    applied on top of ``options``.
+    """
+    app = build_app(dataclasses.replace(options or SimOptions(), **overrides), now_ms)
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
