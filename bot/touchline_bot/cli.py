@@ -15,7 +15,13 @@ from importlib import metadata
 from types import ModuleType
 
 # Each module exposes register(subparsers) and run(args) -> int.
-COMMANDS: tuple[str, ...] = ("touchline_bot.risk_service.main", "touchline_bot.config.cli")
+COMMANDS: tuple[str, ...] = (
+    "touchline_bot.demo",
+    "touchline_bot.engine.commands",
+    "touchline_bot.sim.cli",
+    "touchline_bot.risk_service.main",
+    "touchline_bot.config.cli",
+)
 PLUGIN_GROUP = "touchline.commands"
 
 

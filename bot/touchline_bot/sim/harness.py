@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from touchline_bot import config
 from touchline_bot.core import risk, units
-from touchline_bot.core.types import Side, Venue
+from touchline_bot.core.types import Side
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
 from touchline_bot.engine import wiring
@@ -248,6 +248,15 @@ def _poly_activity(run: Run, tick: int) -> None:
         run.poly.state.set_levels(token, [(poly_state.BUY, deepest, size)])
 
 
+def _signal_lag_ms(run: Run, market: config.ResolvedMarket, seen_ms: int) -> int | None:
+    """How far the bot's Polymarket view lags the simulator's latest change of the token."""
+    assert run.poly is not None
+    book = run.poly.state.books.get(market.market.polymarket.token_id)
+    if book is None or seen_ms == 0:
+        return None
+    return max(0, book.timestamp_ms - seen_ms)
+
+
 def _drive_venue(run: Run, now_ms: int) -> None:
     assert run.kalshi is not None
     for market in run.markets:
@@ -302,7 +311,7 @@ def _sample(run: Run, now_ms: int) -> list[dict[str, Any]]:
         run.check.stale(
             t,
             market.market.id,
-            age_ms=host.data_age_ms(Venue.POLYMARKET, now_ms),
+            age_ms=_signal_lag_ms(run, market, s.poly_ts_ms),
             stale_after_ms=stale_after,
             resting=resting,
         )

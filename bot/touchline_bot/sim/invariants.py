@@ -40,15 +40,19 @@ class Checker:
     def stale(
         self, t_ms: int, market: str, *, age_ms: int | None, stale_after_ms: int, resting: int
     ) -> None:
-        """No quote resting while the signal is stale beyond the threshold."""
+        """No quote resting while the signal is stale beyond the threshold. ``age_ms`` is how
+        far the bot's view lags the venue's latest change (a frozen or dropped feed), so that
+        a pause of the whole simulated world (the accelerated clock runs on) is not counted."""
         if age_ms is not None and age_ms > stale_after_ms + STALE_SLACK_MS and resting > 0:
             self.violate(
                 t_ms, "quote_resting_on_stale_signal", market, age_ms=age_ms, resting=resting
             )
 
     def note_state(self, t_ms: int, market: str, state: str, reason: str) -> None:
-        """Remember when a market was paused for a shock."""
-        if state == MachineState.PAUSED.value and "shock" in reason:
+        """Remember when a market was not quoting (paused for a shock, or for anything else
+        that already kept it off the book when a jump came)."""
+        del reason
+        if state != MachineState.QUOTING.value:
             self.paused_for_shock_ms.setdefault(market, []).append(t_ms)
 
     def shocks(self, market: str, jumps_ms: list[int]) -> None:

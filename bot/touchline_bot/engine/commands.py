@@ -1,0 +1,83 @@
+"""``touchline run`` (the seed's single-process mode: every market of a file, real Kalshi demo
+or prod) and ``touchline bot`` (one market, as a pod runs it). Both read the seed's
+environment variables ``KALSHI_KEY_ID``, ``KALSHI_PRIVATE_KEY_PATH`` and ``KALSHI_ENV``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from touchline_bot import config
+from touchline_bot.engine import app as bot_app
+from touchline_bot.engine import clock as engine_clock
+from touchline_bot.engine import wiring
+from touchline_bot.telemetry import logs
+from touchline_bot.venues.kalshi import auth, errors
+
+log = logging.getLogger(__name__)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``run`` and ``bot``."""
+    for name, help_text in (
+        ("run", "quote every market of a configuration file in one process"),
+        ("bot", "quote one market (what a pod runs)"),
+    ):
+        parser = sub.add_parser(name, help=help_text)
+        parser.add_argument("--config", type=Path, default=Path("config/markets_soccer.yaml"))
+        if name == "bot":
+            parser.add_argument("--market", required=True, help="the market id to quote")
+        parser.add_argument("--http-host", default="0.0.0.0")  # noqa: S104 - probes and scrapes
+        parser.add_argument("--http-port", type=int, default=8080)
+        parser.add_argument("--tier", default="basic", help="the account's Kalshi rate tier")
+        parser.add_argument("--risk-url", default=None, help="global risk service URL")
+        parser.add_argument("--risk-token-file", type=Path, default=None)
+        parser.add_argument("--grace-secs", type=float, default=10.0)
+        parser.add_argument("--flatten-on-shutdown", action="store_true")
+        parser.add_argument("--log-level", default="INFO")
+
+
+async def _serve(app: bot_app.BotApp) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await app.start()
+    log.info("bot running", extra={"markets": list(app.markets), "http_port": app.http_port})
+    await stop.wait()
+    confirmed = await app.shutdown("signal")
+    return 0 if confirmed else 1
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point of ``touchline run`` and ``touchline bot``."""
+    logs.configure(args.log_level)
+    try:
+        loaded = config.load(args.config)
+        markets = loaded.markets if args.command == "run" else (loaded.market(args.market),)
+        credentials = auth.credentials_from_env(os.environ)
+    except (config.ConfigError, errors.KalshiConfigError, KeyError) as exc:
+        sys.stderr.write(f"touchline {args.command}: {exc}\n")
+        return 2
+    token = None
+    if args.risk_token_file is not None:
+        token = args.risk_token_file.read_text().strip()
+        logs.register_secret(token)
+    options = bot_app.AppOptions(
+        http_host=args.http_host,
+        http_port=args.http_port,
+        risk_url=args.risk_url,
+        risk_token=token,
+        config_path=args.config,
+        shutdown_grace_secs=args.grace_secs,
+        flatten_on_shutdown=args.flatten_on_shutdown,
+    )
+    where = wiring.endpoints_from_credentials(credentials, tier=args.tier)
+    app = bot_app.BotApp(tuple(markets), where, engine_clock.WallClock(), options)
+    return asyncio.run(_serve(app))

@@ -1,0 +1,65 @@
+"""``touchline sim kalshi|polymarket`` (the simulators as processes) and
+``touchline scenario run FILE`` (play a match scenario, print a machine-readable result)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from touchline_bot.sim import harness, report
+from touchline_bot.sim import scenario as scenario_model
+from touchline_bot.sim.kalshi import cli as kalshi_cli
+from touchline_bot.sim.polymarket import cli as poly_cli
+from touchline_bot.telemetry import logs
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``sim`` and ``scenario``."""
+    sim = sub.add_parser("sim", help="run a venue simulator on loopback")
+    venues = sim.add_subparsers(dest="venue", required=True)
+    kalshi_cli.register(venues)
+    poly_cli.register(venues)
+    scn = sub.add_parser("scenario", help="play match scenarios")
+    actions = scn.add_subparsers(dest="scenario_action", required=True)
+    play = actions.add_parser("run", help="play FILE at accelerated speed and print the result")
+    play.add_argument("file", type=Path)
+    play.add_argument("--speed", type=float, default=30.0, help="match-clock speed-up")
+    play.add_argument("--duration", type=float, default=None, help="stop after SECS of match")
+    play.add_argument("--config", type=Path, default=Path("config/markets_soccer.yaml"))
+    play.add_argument("--json", action="store_true", help="print the result as JSON")
+    play.add_argument("--report-dir", type=Path, default=None, help="write report.json and a chart")
+    play.add_argument("--no-risk", action="store_true", help="without the global risk service")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point of ``touchline sim`` and ``touchline scenario``."""
+    logs.configure("WARNING")
+    if args.command == "sim":
+        module = kalshi_cli if args.venue == "kalshi" else poly_cli
+        return int(asyncio.run(module.run(args)))
+    try:
+        scn = scenario_model.load(args.file)
+    except scenario_model.ScenarioError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    options = harness.Options(
+        config_path=args.config,
+        speed=args.speed,
+        duration_secs=args.duration,
+        with_risk=not args.no_risk,
+    )
+    result, played = asyncio.run(harness.play(scn, options))
+    if args.report_dir is not None:
+        report.write_json(args.report_dir / f"{scn.name}.json", result)
+        report.write_chart(
+            args.report_dir / f"{scn.name}.png", played.rec, start_ms=played.start_ms
+        )
+    if args.json:
+        sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
+    else:
+        verdict = "ok" if result["ok"] else f"{len(result['violations'])} violation(s)"
+        sys.stdout.write(f"{scn.name}: PnL ${result['pnl_dollars']}, {verdict}\n")
+    return 0 if result["ok"] else 1
