@@ -38,13 +38,14 @@ class Book:
         side = self._sides[order.book_side]
         bisect.insort(side, order, key=_key)
 
-    def remove(self, order: model.Order) -> None:
-        """Take ``order`` out of the book (no-op if it is not there)."""
+    def remove(self, order: model.Order) -> bool:
+        """Take ``order`` out of the book; False if it was not there."""
         side = self._sides[order.book_side]
         for index, resting in enumerate(side):
             if resting is order:
                 del side[index]
-                return
+                return True
+        return False
 
     def opposite(self, book_side: str) -> list[model.Order]:
         """A snapshot of the side an incoming ``book_side`` order trades against, best first."""

@@ -172,6 +172,8 @@ class Exchange:
                 return
             if not book.crosses(taker.book_side, taker.price, maker.price):
                 return
+            if not maker.is_resting:
+                continue  # cancelled during this sweep (its order group triggered)
             if maker.user_id == taker.user_id:
                 if taker.stp == model.STP_TAKER:
                     self._finish(taker, "SelfTradeCancel", now_ms)
@@ -274,8 +276,8 @@ class Exchange:
     def cancel_resting(self, order: model.Order, reason: str, now_ms: int) -> units.Qty:
         """Cancel what remains of ``order``; returns the quantity removed."""
         reduced = order.remaining
-        if order.is_resting:
-            self.books[order.ticker].remove(order)
+        # An incoming order still matching is not in the book: no level to take it from.
+        if order.is_resting and self.books[order.ticker].remove(order):
             self._book_delta(order, -reduced, now_ms)
         self._finish(order, reason, now_ms)
         return reduced

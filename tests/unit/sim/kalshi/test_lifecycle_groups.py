@@ -6,7 +6,7 @@ import pytest
 
 from tests.unit.sim.kalshi.orderflow import T0_MS, TICKER, place
 from touchline_bot.core import units
-from touchline_bot.sim.kalshi import errors, exchange, lifecycle, model, orders
+from touchline_bot.sim.kalshi import errors, events, exchange, lifecycle, model, orders
 
 
 @pytest.mark.parametrize(
@@ -35,6 +35,31 @@ def test_order_group_triggers_on_rolling_15s_fills_above_its_limit(
         assert place(
             ex, "alice", model.BID, "0.30", "1", order_group_id=group.order_group_id
         ).is_resting
+
+
+def test_group_triggered_mid_sweep_stops_its_maker_orders_trading(ex: exchange.Exchange) -> None:
+    group = lifecycle.create_group(ex, "alice", units.parse_count("4"), T0_MS)
+    first = place(ex, "alice", model.ASK, "0.50", "5", order_group_id=group.order_group_id)
+    second = place(ex, "alice", model.ASK, "0.51", "5", order_group_id=group.order_group_id)
+    buyer = place(ex, "carol", model.BID, "0.51", "10", tif=model.IOC)
+    assert (first.filled, second.filled, buyer.filled) == (500, 0, 500)
+    assert second.status is model.OrderStatus.CANCELED
+    assert all(f.count > 0 for f in ex.fills)
+
+
+def test_group_triggered_by_its_own_taker_stops_it_without_phantom_book_changes(
+    ex: exchange.Exchange,
+) -> None:
+    group = lifecycle.create_group(ex, "carol", units.parse_count("4"), T0_MS)
+    place(ex, "bob", model.ASK, "0.50", "5")
+    place(ex, "bob", model.ASK, "0.51", "5")
+    ex.outbox.clear()
+    buyer = place(
+        ex, "carol", model.BID, "0.51", "10", tif=model.GTC, order_group_id=group.order_group_id
+    )
+    assert (buyer.filled, buyer.status) == (500, model.OrderStatus.CANCELED)
+    changed = [e for e in ex.outbox if isinstance(e, events.BookChanged)]
+    assert [(e.user_id, e.delta) for e in changed] == [("bob", -500)]
 
 
 def test_trading_pause_refuses_new_orders_allows_cancels_and_honours_cancel_on_pause(
