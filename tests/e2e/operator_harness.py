@@ -55,11 +55,11 @@ def market(name: str, namespace: str, **spec_changes: Any) -> dict[str, Any]:
 
 
 def _crds_state(k8s: cluster.ControlPlane) -> str:
-    found = k8s.kubectl("get", "crd", *CRD_NAMES, "-o", "json", check=False)
+    # The SoccerMarket CRD decides: if someone else (a Helm install) put it there, we touch none.
+    found = k8s.kubectl("get", "crd", CRD_NAMES[0], "-o", "json", check=False)
     if found.returncode != 0:
         return "absent"
-    items = json.loads(found.stdout).get("items", [])
-    terminating = any(item.get("metadata", {}).get("deletionTimestamp") for item in items)
+    terminating = json.loads(found.stdout).get("metadata", {}).get("deletionTimestamp")
     return "terminating" if terminating else "present"
 
 
