@@ -65,9 +65,10 @@ def decrease(
     order = _live(ex, user_id, order_id, cancel=True)
     if not order.is_resting:
         raise errors.invalid_order("order is not resting")
-    target = order.remaining - reduce_by if reduce_by is not None else reduce_to
+    # Reducing by more than remains (a fill raced the decrease) just cancels the rest.
+    target = max(0, order.remaining - reduce_by) if reduce_by is not None else reduce_to
     assert target is not None  # one of the two is set, checked above
-    if target < 0 or target > order.remaining:
+    if target > order.remaining:
         raise errors.invalid_order("decrease must lower the remaining quantity")
     if target == 0:
         ex.cancel_resting(order, "Decrease", now_ms)

@@ -102,3 +102,37 @@ def test_other_users_orders_are_not_found(ex: exchange.Exchange) -> None:
     with pytest.raises(errors.RejectedError) as refused:
         orders.cancel(ex, "bob", order.order_id, T0_MS + 1)
     assert refused.value.status == 404
+
+
+@pytest.mark.parametrize(
+    ("reduce_by", "reduce_to", "remaining", "status"),
+    [
+        pytest.param("3", None, "7.00", model.OrderStatus.RESTING, id="reduce_by"),
+        pytest.param(None, "2.5", "2.50", model.OrderStatus.RESTING, id="reduce_to_fractional"),
+        pytest.param("15", None, "0.00", model.OrderStatus.CANCELED, id="reduce_by_more_cancels"),
+    ],
+)
+def test_decrease_by_or_to(
+    ex: exchange.Exchange,
+    reduce_by: str | None,
+    reduce_to: str | None,
+    remaining: str,
+    status: model.OrderStatus,
+) -> None:
+    order = place(ex, "alice", model.BID, "0.45", "10")
+    orders.decrease(
+        ex,
+        "alice",
+        order.order_id,
+        T0_MS + 1,
+        reduce_by=units.parse_count(reduce_by) if reduce_by else None,
+        reduce_to=units.parse_count(reduce_to) if reduce_to else None,
+    )
+    assert (units.format_count(order.remaining), order.status) == (remaining, status)
+
+
+def test_decrease_needs_exactly_one_of_by_or_to(ex: exchange.Exchange) -> None:
+    order = place(ex, "alice", model.BID, "0.45", "10")
+    with pytest.raises(errors.RejectedError) as refused:
+        orders.decrease(ex, "alice", order.order_id, T0_MS + 1)
+    assert refused.value.status == 400
