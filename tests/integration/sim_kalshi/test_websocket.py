@@ -196,11 +196,19 @@ async def test_bad_commands_get_error_frames(
         assert (reply["type"], reply["msg"]["code"]) == ("error", code)
 
 
+@pytest.mark.parametrize(
+    "garbled",
+    [
+        pytest.param("{not json", id="not_json"),
+        pytest.param("[1, 2]", id="not_an_object"),
+        pytest.param('{"id": 1, "cmd": "subscribe", "params": {"channels": [{}]}}', id="ill_typed"),
+    ],
+)
 async def test_garbled_command_is_counted_and_the_connection_survives(
-    sim: server.RunningKalshiSim, signer: Signer
+    sim: server.RunningKalshiSim, signer: Signer, garbled: str
 ) -> None:
     async with aiohttp.ClientSession() as session, await _connect(session, sim, signer) as ws:
-        await ws.send_str("{not json")
+        await ws.send_str(garbled)
         assert (await _next(ws))["msg"]["code"] == 1
         await ws.send_json({"id": 4, "cmd": "list_subscriptions"})
         assert (await _next(ws))["type"] == "ok"

@@ -173,7 +173,7 @@ class Hub:
                 await asyncio.sleep(self.faults.latency_ms / 1000)
             if self.faults.frozen:
                 await self.faults.thaw.wait()
-            if "seq" in frame or frame.get("type") in ("orderbook_snapshot", "orderbook_delta"):
+            if "sid" in frame:
                 frame["sending_ts_ms"] = self.now_ms()
             if conn.ws.closed:
                 return
@@ -186,16 +186,23 @@ class Hub:
         while not conn.ws.closed:
             await asyncio.sleep(self.ping_interval_secs)
             if not self.faults.frozen and not conn.ws.closed:
-                await conn.ws.ping(b"heartbeat")
+                try:
+                    await conn.ws.ping(b"heartbeat")
+                except (ConnectionResetError, RuntimeError):
+                    return
 
     def _command(self, conn: Connection, text: str) -> None:
         try:
             command = orjson.loads(text)
         except orjson.JSONDecodeError:
             command = None
-        if not isinstance(command, dict):
-            self.garbled_commands += 1
-            log.warning("garbled WebSocket command (%d so far)", self.garbled_commands)
-            conn.error(0, 1, "Unable to process message")
-            return
-        commands.handle(self, conn, command)
+        if isinstance(command, dict):
+            try:
+                commands.handle(self, conn, command)
+            except (TypeError, ValueError, KeyError):
+                pass  # a well-formed JSON object with ill-typed fields: garbled, counted below
+            else:
+                return
+        self.garbled_commands += 1
+        log.warning("garbled WebSocket command (%d so far)", self.garbled_commands)
+        conn.error(0, 1, "Unable to process message")
