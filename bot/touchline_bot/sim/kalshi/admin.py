@@ -52,7 +52,7 @@ async def add_series(request: web.Request) -> web.Response:
     try:
         st, body = await _call(request)
         st.exchange.add_series(seed.series_from_dict(body))
-    except (errors.RejectedError, KeyError, ValueError) as exc:
+    except (errors.RejectedError, KeyError, ValueError, TypeError) as exc:
         return _refused(exc)
     return _ok(st)
 
@@ -67,7 +67,7 @@ async def add_market(request: web.Request) -> web.Response:
             teams = {k: str(body[k]) for k in ("event", "home", "away", "title") if k in body}
             return _ok(st, {"tickers": seed.epl_match(st.exchange, st.now_ms(), **teams)})
         st.exchange.add_market(seed.market_from_dict(body, st.now_ms()))
-    except (errors.RejectedError, KeyError, ValueError) as exc:
+    except (errors.RejectedError, KeyError, ValueError, TypeError) as exc:
         return _refused(exc)
     return _ok(st)
 
@@ -85,7 +85,7 @@ async def set_status(request: web.Request) -> web.Response:
             st.now_ms(),
             result=str(body.get("result", "")),
         )
-    except (errors.RejectedError, KeyError, ValueError) as exc:
+    except (errors.RejectedError, KeyError, ValueError, TypeError) as exc:
         return _refused(exc)
     return _ok(st)
 
@@ -96,7 +96,7 @@ async def set_faults(request: web.Request) -> web.Response:
     try:
         st, body = await _call(request)
         disconnect = st.faults.update(body)
-    except (errors.RejectedError, ValueError) as exc:
+    except (errors.RejectedError, ValueError, TypeError) as exc:
         return _refused(exc)
     if disconnect:
         await st.hub.close_all()
@@ -112,7 +112,7 @@ async def force_position(request: web.Request) -> web.Response:
         pos = account.position(str(body["ticker"]))
         pos.position = units.parse_count(str(body["position_fp"]))
         pos.updated_ms = st.now_ms()
-    except (errors.RejectedError, KeyError, ValueError) as exc:
+    except (errors.RejectedError, KeyError, ValueError, TypeError) as exc:
         return _refused(exc)
     return _ok(st)
 
@@ -134,7 +134,7 @@ async def start_takers(request: web.Request) -> web.Response:
         flow = takers.TakerFlow(st.exchange, config, lambda _ms: fair["price"], rng, st.now_ms())
         st.taker_flows[ticker] = flow
         st.taker_fair[ticker] = fair
-    except (errors.RejectedError, KeyError, ValueError, units.UnitsError) as exc:
+    except (errors.RejectedError, KeyError, ValueError, TypeError) as exc:
         return _refused(exc)
     return _ok(st)
 
@@ -147,7 +147,7 @@ async def move_fair(request: web.Request) -> web.Response:
         st.taker_fair[request.match_info["ticker"]]["price"] = units.parse_dollars(
             str(body["fair_price_dollars"])
         )
-    except (errors.RejectedError, KeyError, ValueError, units.UnitsError) as exc:
+    except (errors.RejectedError, KeyError, ValueError, TypeError) as exc:
         return _refused(exc)
     return _ok(st)
 
