@@ -10,7 +10,7 @@ import pytest
 
 from tests.integration.sim_kalshi.support import ARS, Signer
 from touchline_bot.core import units
-from touchline_bot.sim.kalshi import exchange, model, server
+from touchline_bot.sim.kalshi import exchange, lifecycle, model, server
 
 DEADLINE_SECS = 5
 
@@ -244,3 +244,29 @@ async def test_each_sid_counts_its_own_seq(
     trade = [f["seq"] for f in frames if f["sid"] == sids["trade"]]
     assert book == [1, 2, 3]  # snapshot, resting ask, ask filled
     assert trade == [1]
+
+
+async def test_lifecycle_channel_reports_pause_determination_and_settlement(
+    sim: server.RunningKalshiSim, signer: Signer
+) -> None:
+    async with aiohttp.ClientSession() as session, await _connect(session, sim, signer) as ws:
+        await ws.send_json(
+            {
+                "id": 1,
+                "cmd": "subscribe",
+                "params": {"channels": ["market_lifecycle_v2"], "market_tickers": [ARS]},
+            }
+        )
+        assert (await _next(ws))["type"] == "subscribed"
+        now = sim.shared.now_ms()
+        for status in (model.MarketStatus.INACTIVE, model.MarketStatus.DETERMINED):
+            lifecycle.set_status(sim.exchange, ARS, status, now, result="yes")
+        lifecycle.set_status(sim.exchange, ARS, model.MarketStatus.FINALIZED, now)
+        sim.flush()
+        frames = [await _next(ws) for _ in range(3)]
+    assert [f["seq"] for f in frames] == [1, 2, 3]
+    paused, determined, settled = (f["msg"] for f in frames)
+    assert (paused["event_type"], paused["is_deactivated"]) == ("deactivated", True)
+    assert (determined["event_type"], determined["result"]) == ("determined", "yes")
+    assert determined["settlement_value"] == "1.0000"
+    assert settled["event_type"] == "settled"

@@ -88,10 +88,20 @@ def _position(ex: exchange.Exchange, e: events.PositionChanged) -> list[Routed]:
     return [("market_positions", e.ticker, e.user_id, "market_position", msg)]
 
 
-def _lifecycle(_ex: exchange.Exchange, e: events.LifecycleChanged) -> list[Routed]:
-    msg = {"event_type": e.event_type, "market_ticker": e.ticker}
-    if e.result:
-        msg["result"] = e.result
+def _lifecycle(ex: exchange.Exchange, e: events.LifecycleChanged) -> list[Routed]:
+    market = ex.markets[e.ticker]
+    msg: dict[str, Any] = {"event_type": e.event_type, "market_ticker": e.ticker}
+    secs = e.ts_ms // 1000
+    if e.event_type in ("created", "close_date_updated"):
+        msg.update(open_ts=market.open_ms // 1000, close_ts=market.close_ms // 1000)
+    elif e.event_type in ("activated", "deactivated"):
+        msg["is_deactivated"] = e.event_type == "deactivated"
+    elif e.event_type == "determined":
+        value = units.ONE_DOLLAR if e.result == "yes" else 0
+        msg.update(result=e.result, determination_ts=secs, settlement_value=wire.dollars(value))
+    elif e.event_type == "settled":
+        msg.update(result=e.result, settled_ts=secs)
+    msg["exchange_index"] = 0
     return [("market_lifecycle_v2", e.ticker, "", "market_lifecycle_v2", msg)]
 
 
