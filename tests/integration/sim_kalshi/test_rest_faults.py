@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from tests.integration.sim_kalshi.support import ARS, ManualClock, Signer
-from touchline_bot.sim.kalshi import server
+from touchline_bot.core import units
+from touchline_bot.sim.kalshi import model, server
 
 ORDERS = "/trade-api/v2/portfolio/events/orders"
 
@@ -163,3 +164,14 @@ async def test_added_latency_delays_every_rest_response(
     response = await _send(http, sim, signer, "GET", "/trade-api/v2/portfolio/balance")
     assert response.status_code == 200
     assert loop.time() - started >= 0.12
+
+
+async def test_in_process_controls_reach_rest_clients(
+    sim: server.RunningKalshiSim, http: httpx.AsyncClient, signer: Signer
+) -> None:
+    sim.force_position(signer.key_id, ARS, units.parse_count("7"))
+    positions = await _send(http, sim, signer, "GET", "/trade-api/v2/portfolio/positions")
+    assert [p["position_fp"] for p in positions.json()["market_positions"]] == ["7.00"]
+    sim.set_market_status(ARS, model.MarketStatus.INACTIVE)
+    market = (await http.get(f"/trade-api/v2/markets/{ARS}")).json()["market"]
+    assert market["status"] == "inactive"

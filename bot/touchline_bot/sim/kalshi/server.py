@@ -27,6 +27,8 @@ from touchline_bot.sim.kalshi import (
     exchange,
     faults,
     httpkit,
+    lifecycle,
+    model,
     ratelimit,
     rest_market,
     rest_orders,
@@ -207,6 +209,19 @@ class RunningKalshiSim:
     async def disconnect_websockets(self) -> None:
         """The disconnect fault: close every WebSocket connection now."""
         await self.shared.hub.close_all()
+
+    def set_market_status(
+        self, ticker: str, status: model.MarketStatus, *, result: str = ""
+    ) -> None:
+        """Pause, reactivate, close, determine or settle a market now (and publish it)."""
+        lifecycle.set_status(self.exchange, ticker, status, self.shared.now_ms(), result=result)
+        self.flush()
+
+    def force_position(self, key_id: str, ticker: str, position: units.Qty) -> None:
+        """Overwrite an account's position without a fill: a venue/bot position mismatch."""
+        pos = self.exchange.accounts[key_id].position(ticker)
+        pos.position = position
+        pos.updated_ms = self.shared.now_ms()
 
     def start_takers(
         self, config: takers.TakerConfig, fair_price: takers.FairPrice, rng: random.Random
