@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from kubernetes_asyncio import client
 from kubernetes_asyncio.client.rest import ApiException
@@ -23,9 +24,12 @@ CONFLICT = 409
 NOT_FOUND = 404
 
 
-def _time(ms: int) -> dt.datetime:
+def _micro_time(ms: int) -> str:
+    """A ``MicroTime`` as the API server parses it (RFC 3339 with exactly six fractional
+    digits); the client's own ``isoformat`` drops them on whole seconds and is refused."""
     seconds, millis = divmod(ms, 1000)
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC) + dt.timedelta(milliseconds=millis)
+    moment = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{millis:03d}000Z"
 
 
 def _ms(moment: dt.datetime | None) -> int:
@@ -34,6 +38,10 @@ def _ms(moment: dt.datetime | None) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(milliseconds=1)
+
+
+def _version(current: client.V1Lease) -> str | None:
+    return current.metadata.resource_version if current.metadata else None
 
 
 class LeaseLostError(Exception):
@@ -55,22 +63,31 @@ class MarketLease:
     def _coordination(self) -> client.CoordinationV1Api:
         return client.CoordinationV1Api(self.api)
 
-    def _spec(self, now_ms: int, transitions: int) -> client.V1LeaseSpec:
-        return client.V1LeaseSpec(
-            holder_identity=self.holder,
-            lease_duration_seconds=self.duration_secs,
-            acquire_time=_time(self.acquired_ms or now_ms),
-            renew_time=_time(now_ms),
-            lease_transitions=transitions,
-        )
+    def _body(
+        self, now_ms: int, transitions: int, *, resource_version: str | None = None
+    ) -> Any:  # a dict: the stubs want V1Lease, whose datetimes would serialise wrongly
+        """The whole Lease as we write it (``resourceVersion`` makes a replace conditional)."""
+        metadata: dict[str, Any] = {"name": self.name, "namespace": self.namespace}
+        if resource_version is not None:
+            metadata["resourceVersion"] = resource_version
+        return {
+            "apiVersion": "coordination.k8s.io/v1",
+            "kind": "Lease",
+            "metadata": metadata,
+            "spec": {
+                "holderIdentity": self.holder,
+                "leaseDurationSeconds": self.duration_secs,
+                "acquireTime": _micro_time(self.acquired_ms or now_ms),
+                "renewTime": _micro_time(now_ms),
+                "leaseTransitions": transitions,
+            },
+        }
 
     async def _create(self, now_ms: int) -> None:
-        body = client.V1Lease(
-            metadata=client.V1ObjectMeta(name=self.name, namespace=self.namespace),
-            spec=self._spec(now_ms, 0),
-        )
         try:
-            await self._coordination().create_namespaced_lease(self.namespace, body)
+            await self._coordination().create_namespaced_lease(
+                self.namespace, self._body(now_ms, 0)
+            )
         except ApiException as exc:
             if exc.status == CONFLICT:
                 raise LeaseLostError(f"lease {self.name} was created by another pod") from None
@@ -96,8 +113,7 @@ class MarketLease:
             raise LeaseLostError(f"lease {self.name} is held by {holder}")
         transitions = (spec.lease_transitions or 0) + (0 if holder == self.holder else 1)
         self.acquired_ms = now_ms
-        current.spec = self._spec(now_ms, transitions)
-        await self._replace(current)
+        await self._replace(self._body(now_ms, transitions, resource_version=_version(current)))
         self.renewed_ms = now_ms
 
     async def renew(self, now_ms: int) -> None:
@@ -114,11 +130,11 @@ class MarketLease:
             raise
         if current.spec is None or current.spec.holder_identity != self.holder:
             raise LeaseLostError(f"lease {self.name} was taken over")
-        current.spec.renew_time = _time(now_ms)
-        await self._replace(current)
+        transitions = current.spec.lease_transitions or 0
+        await self._replace(self._body(now_ms, transitions, resource_version=_version(current)))
         self.renewed_ms = now_ms
 
-    async def _replace(self, lease: client.V1Lease) -> None:
+    async def _replace(self, lease: Any) -> None:
         try:
             await self._coordination().replace_namespaced_lease(self.name, self.namespace, lease)
         except ApiException as exc:
@@ -136,8 +152,13 @@ class MarketLease:
         try:
             current = await api.read_namespaced_lease(self.name, self.namespace)
             if current.spec is not None and current.spec.holder_identity == self.holder:
-                current.spec.holder_identity = ""
-                await api.replace_namespaced_lease(self.name, self.namespace, current)
+                body = self._body(
+                    self.renewed_ms or 0,
+                    current.spec.lease_transitions or 0,
+                    resource_version=_version(current),
+                )
+                body["spec"]["holderIdentity"] = ""
+                await api.replace_namespaced_lease(self.name, self.namespace, body)
         except ApiException as exc:
             log.warning(
                 "could not release the market lease",
