@@ -20,6 +20,9 @@ from touchline_bot.engine import gateway
 
 log = logging.getLogger(__name__)
 
+CANCEL_ALL_ATTEMPTS = 20
+CANCEL_ALL_BACKOFF_SECS = 0.05
+
 Emit = Callable[[events.Event], None]
 ActionObserver = Callable[[str, float, str], None]
 """Called with (action kind, seconds from decision to answer, outcome) for metrics."""
@@ -196,14 +199,27 @@ class Executor:
         return "ok"
 
     async def _cancel_all(self) -> str:
-        try:
-            await self.venue.cancel_market_orders(client_order_prefix=self.client_order_prefix)
-        except gateway.VenueUnavailableError:
-            return "unknown"
-        for cid in list(self.order_ids):
-            self.order_ids.pop(cid, None)
-            self.emit(events.OrderCancelled(self.now_ms(), cid, "cancel_all"))
-        return "ok"
+        """Cancel every order of this market and keep at it until the venue lists none: a
+        refused or failed batch (a 429, a 5xx) must not leave an order behind."""
+        for attempt in range(CANCEL_ALL_ATTEMPTS):
+            try:
+                await self.venue.cancel_market_orders(client_order_prefix=self.client_order_prefix)
+                left = [
+                    o
+                    for o in await self.venue.open_orders()
+                    if o.client_order_id.startswith(self.client_order_prefix)
+                ]
+            except (gateway.VenueUnavailableError, gateway.OrderRefusedError) as exc:
+                log.warning("cancel-all incomplete, retrying", extra={"error": str(exc)})
+                left = None
+            if left == []:
+                for cid in list(self.order_ids):
+                    self.order_ids.pop(cid, None)
+                    self.emit(events.OrderCancelled(self.now_ms(), cid, "cancel_all"))
+                return "ok"
+            await asyncio.sleep(CANCEL_ALL_BACKOFF_SECS * (attempt + 1))
+        log.error("orders still resting after repeated cancel-all")
+        return "incomplete"
 
     def note_fill(self, client_order_id: str, qty: int) -> None:
         """Remember fills per order: Kalshi's amend count includes what already filled."""

@@ -183,7 +183,9 @@ def _seed_poly(run: Run) -> None:
         )
         yes_ids[outcome_of(market)] = yes
         run.poly.set_fair(yes, run.fair(market, 0))
-    poly_driver.follow_paths(run.poly, run.scn, yes_ids, speed=run.options.speed)
+    # Half a match-clock second between updates, whatever the speed-up.
+    step_ms = max(5, int(run.clock.real_secs(500) * 1000))
+    poly_driver.follow_paths(run.poly, run.scn, yes_ids, speed=run.options.speed, step_ms=step_ms)
     run.tasks.append(
         asyncio.create_task(poly_driver.run_faults(run.poly, run.scn, speed=run.options.speed))
     )
@@ -314,6 +316,10 @@ def _sample(run: Run, now_ms: int) -> list[dict[str, Any]]:
             age_ms=_signal_lag_ms(run, market, s.poly_ts_ms),
             stale_after_ms=stale_after,
             resting=resting,
+            slack_ms=max(
+                invariants.STALE_SLACK_MS,
+                int(invariants.STALE_SLACK_REAL_MS * run.options.speed),
+            ),
         )
         run.check.note_state(t, market.market.id, sample.state, sample.reason)
         rows.append({

@@ -9,7 +9,10 @@ from typing import Any
 from touchline_bot.core.types import MachineState
 
 STALE_SLACK_MS = 2_000
-"""Time allowed between the staleness deadline and the cancel reaching the venue."""
+"""Match-clock time allowed between the staleness deadline and the cancel reaching the venue."""
+STALE_SLACK_REAL_MS = 500
+"""The same allowance in real time: the accelerated clock magnifies transport jitter (a 100 ms
+hiccup is 3 s of match clock at 30x), so the slack is at least this much real time."""
 SHOCK_WINDOW_MS = 6_000
 """A jump must be followed by a shock pause within this long."""
 JUMP_MIN = 500
@@ -38,12 +41,19 @@ class Checker:
             self.violate(t_ms, "account_exposure_above_limit", "*", exposure=total, limit=limit)
 
     def stale(
-        self, t_ms: int, market: str, *, age_ms: int | None, stale_after_ms: int, resting: int
+        self,
+        t_ms: int,
+        market: str,
+        *,
+        age_ms: int | None,
+        stale_after_ms: int,
+        resting: int,
+        slack_ms: int = STALE_SLACK_MS,
     ) -> None:
         """No quote resting while the signal is stale beyond the threshold. ``age_ms`` is how
         far the bot's view lags the venue's latest change (a frozen or dropped feed), so that
         a pause of the whole simulated world (the accelerated clock runs on) is not counted."""
-        if age_ms is not None and age_ms > stale_after_ms + STALE_SLACK_MS and resting > 0:
+        if age_ms is not None and age_ms > stale_after_ms + slack_ms and resting > 0:
             self.violate(
                 t_ms, "quote_resting_on_stale_signal", market, age_ms=age_ms, resting=resting
             )

@@ -66,7 +66,7 @@ class Takers(_Model):
 class KalshiBook(_Model):
     """Background liquidity the simulator keeps around the fair price (other makers)."""
 
-    half_spread: Decimal = Field(Decimal("0.03"), gt=0, lt=Decimal("0.5"), description="$.")
+    half_spread: Decimal = Field(Decimal("0.09"), gt=0, lt=Decimal("0.5"), description="$.")
     depth_contracts: Decimal = Field(Decimal("40"), gt=0, description="Size per level.")
     levels: int = Field(3, ge=1, le=10, description="Levels per side.")
 
