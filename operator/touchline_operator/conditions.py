@@ -177,8 +177,8 @@ def stamp(
 def transitions(
     previous: list[dict[str, Any]] | None, current: list[Condition]
 ) -> list[tuple[Condition, str]]:
-    """Conditions whose status changed, each with its old status (``Unknown`` when absent)."""
+    """Conditions whose status changed, each with its old status. A condition seen for the
+    first time is not a transition (no Event flood when markets are created in bulk)."""
     before = {c.get("type"): c.get("status") for c in previous or [] if isinstance(c, dict)}
-    return [
-        (c, str(before.get(c.type, UNKNOWN))) for c in current if before.get(c.type) != c.status
-    ]
+    changed = [c for c in current if c.type in before and before[c.type] != c.status]
+    return [(c, str(before[c.type])) for c in changed]

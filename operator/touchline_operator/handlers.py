@@ -101,8 +101,8 @@ async def market_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
     if event.get("type") == "DELETED":
         state.forget(body)
         return
-    state.remember(body)
-    await _quietly(state, "refresh", reconcile.refresh(state.ctx, body))
+    if state.remember(body):
+        await _quietly(state, "refresh", reconcile.refresh(state.ctx, body))
 
 
 @kopf.on.event(

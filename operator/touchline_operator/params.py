@@ -10,6 +10,7 @@ market's ConfigMap and what the bot hot-reloads.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from decimal import Decimal
@@ -172,11 +173,13 @@ class Overrides(_Section):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve(env: str, *layers: Overrides) -> config_params.Params:
     """The environment's defaults (``touchline_bot.config``: demo and prod differ), then each
     layer field by field; validated exactly as the bot validates its file.
 
-    Raises ``ValueError`` (the bot config's ``ConfigError``) naming the offending field.
+    Raises ``ValueError`` (the bot config's ``ConfigError``) naming the offending field. Cached:
+    the inputs and the result are frozen, and a reconcile asks several times.
     """
     resolved = config.merge_overrides(env, {}, where="defaults")
     for index, layer in enumerate(layers):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ class State:
     ctx: reconcile.Context
     metrics: metrics.OperatorMetrics
     markets: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    bot_reports: dict[tuple[str, str], str] = field(default_factory=dict)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     rollout: asyncio.Task[None] | None = None
     rollout_revision: str = ""
@@ -113,19 +115,27 @@ class State:
         """Make sure the fleet settings were read at least once (deletion needs its limits)."""
         await reconcile.load_fleet(self.ctx)
 
-    def remember(self, body: Obj) -> None:
-        """Index a market's bot state and phase; wake whoever waits for changes."""
+    def remember(self, body: Obj) -> bool:
+        """Index a market's bot report; wake whoever waits for changes. True when the bot's
+        report changed since the last event (other changes are the operator's own writes, or
+        spec changes that the change handlers converge)."""
         meta = body.get("metadata") or {}
         bot = status_mod.bot_section(body.get("status") or {})
         key = (str(meta.get("namespace")), str(meta.get("name")))
         self.markets[key] = (str(bot.get("state") or "UNKNOWN"), str(bot.get("phase") or "UNKNOWN"))
         self.metrics.set_markets(self.markets.values())
         self.changed.set()
+        report = json.dumps(bot, sort_keys=True)
+        changed = self.bot_reports.get(key) != report
+        self.bot_reports[key] = report
+        return changed
 
     def forget(self, body: Obj) -> None:
         """Drop a deleted market from the index."""
         meta = body.get("metadata") or {}
-        self.markets.pop((str(meta.get("namespace")), str(meta.get("name"))), None)
+        key = (str(meta.get("namespace")), str(meta.get("name")))
+        self.markets.pop(key, None)
+        self.bot_reports.pop(key, None)
         self.metrics.set_markets(self.markets.values())
         self.changed.set()
 
