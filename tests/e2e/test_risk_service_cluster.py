@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e import cluster, operator_harness
+from tests.e2e import cluster, operator_harness, processes
 from touchline_bot.core import units
 from touchline_bot.risk_service import cluster as risk_cluster
 from touchline_bot.risk_service import policy_switch, rules, server, service, venue, wire
@@ -371,3 +374,44 @@ async def test_an_unconfirmed_halt_forces_cancel_all_at_the_venue_and_records_an
         await eventually(lambda: _has_event(harness, "ForcedCancelAll"), "a ForcedCancelAll Event")
     finally:
         await hooks.aclose()
+
+
+def _risk_process(argv: list[str], log: Path) -> processes.Child:
+    """``touchline risk`` as a child process, without any Kalshi credentials in its env."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KALSHI_")}
+    with log.open("ab") as out:
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "touchline_bot.cli", "risk", *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=environ,
+            start_new_session=True,
+        )
+    return processes.Child(name="touchline-risk", popen=popen, log=log)
+
+
+def test_the_touchline_risk_command_serves_a_policy_in_cluster_mode(
+    k8s: cluster.ControlPlane, namespace: str, risk_kubeconfig: Path, tmp_path: Path
+) -> None:
+    port = processes.free_port()
+    token = k8s.mint_token(namespace, "tl-bot-home", [AUDIENCE])
+    child = _risk_process(
+        ["--port", str(port), "--namespace", namespace, "--policy", POLICY,
+         "--kubeconfig", str(risk_kubeconfig)],
+        tmp_path / "risk.log",
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        ready = processes.http_ok(f"{url}/healthz", verify=False)
+        processes.wait_until(ready, timeout_secs=WAIT_SECS, what="touchline risk", watch=[child])
+        headers = {"Authorization": f"Bearer {token}"}
+        answer = httpx.post(f"{url}/v1/reports", json=report_body("home"), headers=headers)
+        assert answer.status_code == 200, answer.text
+        assert wire.reply_from_json(answer.json())[0] == units.money_from_dollars(100)
+    finally:
+        processes.stop(child)
+    assert child.popen.returncode == 0, child.log_tail()
+    log = child.log.read_text()
+    assert "no Kalshi credentials" in log
+    assert token not in log
