@@ -1,8 +1,8 @@
 """``touchline markets to-crs``: turn the seed's ``config/markets_soccer.yaml`` into
 ``SoccerMarket`` manifests, validated with the same models the operator uses.
 
-Only the market entries convert; the file's global ``params`` are fleet defaults and belong in
-the fleet ConfigMap (``fleet.yaml``), not in each market.
+The market entries convert, each with its own ``params``; the file's global ``params`` are
+fleet defaults and belong in the fleet ConfigMap (``fleet.yaml``), not in each market.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ import argparse
 import datetime as dt
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from touchline_operator import models
+from touchline_operator import models, params
 
 MAX_NAME_LEN = 50
 
@@ -57,11 +58,37 @@ def _spec(entry: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
+def _crd_value(key: str, value: Any) -> Any:
+    # The CRD spells dollar amounts as exact strings and weights as numbers (a weight has at
+    # most 4 decimal places, so its float's repr converts back exactly).
+    if isinstance(value, dict):
+        return {k: _crd_value(k, v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return str(value) if key.endswith("Dollars") else float(value)
+    return value
+
+
+def _params(entry: dict[str, Any]) -> dict[str, Any]:
+    raw = entry.get("params")
+    if raw is None:
+        return {}
+    try:
+        overrides = params.Overrides.model_validate(raw)
+    except ValueError as exc:
+        raise models.InvalidSpecError(f"market {entry['id']}: params: {exc}") from exc
+    dumped = overrides.model_dump(mode="python", by_alias=True, exclude_none=True)
+    return {k: _crd_value(k, v) for k, v in dumped.items() if v}
+
+
 def manifest(entry: dict[str, Any], *, namespace: str | None = None) -> dict[str, Any]:
-    """One ``SoccerMarket``; raises ``models.InvalidSpecError`` naming the market and field."""
+    """One ``SoccerMarket``; raises ``models.InvalidSpecError`` naming the market and field.
+
+    The entry's own ``params`` (snake_case, as in the file) become ``spec.params``."""
     if not isinstance(entry, dict) or "id" not in entry:
         raise models.InvalidSpecError(f"a market entry needs an id: {entry!r:.80}")
     spec = _spec(entry)
+    if overrides := _params(entry):
+        spec["params"] = overrides
     try:
         models.parse_spec(spec)
     except models.InvalidSpecError as exc:

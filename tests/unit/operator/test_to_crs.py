@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,22 @@ def test_bad_seed_file_is_refused_with_the_market_named(
 )
 def test_object_name_is_dns_safe(market_id: str, name: str) -> None:
     assert to_crs.object_name(market_id) == name
+
+
+def test_market_params_become_spec_params_in_the_crds_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "markets.yaml"
+    path.write_text("markets:\n" + ENTRY + "    params:\n      prematch: {poly_weight: 0.65}\n"
+                    "      risk: {max_drawdown_dollars: 15.5}\n")  # fmt: skip
+    (doc,) = to_crs.to_crs(path)
+    assert doc["spec"]["params"] == {
+        "prematch": {"polyWeight": 0.65},
+        "risk": {"maxDrawdownDollars": "15.5"},
+    }
+    assert models.parse_spec(doc["spec"]).params.risk.max_drawdown_dollars == Decimal("15.5")
+
+
+def test_bad_market_params_name_the_market(tmp_path: Path) -> None:
+    path = tmp_path / "markets.yaml"
+    path.write_text("markets:\n" + ENTRY + "    params:\n      prematch: {poly_weight: 2}\n")
+    with pytest.raises(models.InvalidSpecError, match="market EPL_ars_tot: params"):
+        to_crs.to_crs(path)
