@@ -22,6 +22,7 @@ import pytest
 
 from tests.e2e import cluster, operator_harness, processes
 from touchline_bot.core import units
+from touchline_bot.kube import tokenreview
 from touchline_bot.risk_service import cluster as risk_cluster
 from touchline_bot.risk_service import policy_switch, rules, server, service, venue, wire
 from touchline_bot.venues.kalshi import client as kalshi_client
@@ -253,6 +254,28 @@ async def test_a_caller_without_the_right_token_is_refused(
     answer = await post_report(running.base_url, token, market_id)
     assert answer.status_code == status, answer.text
     assert token is None or token not in answer.text
+
+
+async def test_an_accepted_token_is_reviewed_once_per_ttl_and_refused_once_revoked(
+    k8s: cluster.ControlPlane, namespace: str, harness: Harness
+) -> None:
+    running = await harness.start()
+    token = await _mint(k8s, namespace, "tl-bot-home", AUDIENCE)
+    for _ in range(3):
+        assert (await post_report(running.base_url, token, "home")).status_code == 200
+    assert running.authenticator.reviews == 1
+    await harness.kubectl("delete", "serviceaccount", "tl-bot-home")
+    harness.clock.ms += tokenreview.CACHE_TTL_MS_DEFAULT - 1
+    assert (await post_report(running.base_url, token, "home")).status_code == 200
+    assert running.authenticator.reviews == 1
+
+    async def refused_after_another_ttl() -> bool:
+        # The API server may itself trust the token a few seconds after the deletion.
+        harness.clock.ms += tokenreview.CACHE_TTL_MS_DEFAULT
+        return (await post_report(running.base_url, token, "home")).status_code == 401
+
+    await eventually(refused_after_another_ttl, "the revoked token to be refused")
+    assert running.authenticator.reviews >= 2
 
 
 async def test_a_drawdown_halt_is_persisted_recorded_and_survives_a_restart(

@@ -36,6 +36,8 @@ class ClusterOptions:
     """None in a pod: the in-cluster ServiceAccount."""
     poll_secs: float = 2.0
     admin_accounts: frozenset[str] = tokenreview.ADMIN_ACCOUNTS_DEFAULT
+    token_cache_ttl_ms: int = tokenreview.CACHE_TTL_MS_DEFAULT
+    """How long an accepted bot token is trusted without asking the API server again."""
 
 
 @dataclass
@@ -47,6 +49,7 @@ class RunningClusterService:
     registry: CollectorRegistry
     switch: policy_switch.PolicySwitch
     recorder: events.EventRecorder
+    authenticator: tokenreview.TokenReviewAuth
     _api: client.ApiClient
     _runner: web.AppRunner
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -96,7 +99,9 @@ async def start_cluster_service(
             api_client,
             namespace=options.namespace,
             audience=options.audience,
+            now_ms=now_ms,
             admin_accounts=options.admin_accounts,
+            cache_ttl_ms=options.token_cache_ttl_ms,
         )
         base_url, app_runner = await runner.serve(
             parts.service, authenticator, parts.registry,
@@ -107,7 +112,14 @@ async def start_cluster_service(
         raise
     switch = policy_switch.PolicySwitch(parts.service, parts.policy)
     running = RunningClusterService(
-        base_url, parts.service, parts.registry, switch, parts.recorder, api_client, app_runner
+        base_url,
+        parts.service,
+        parts.registry,
+        switch,
+        parts.recorder,
+        authenticator,
+        api_client,
+        app_runner,
     )
     try:
         await switch.sync()
