@@ -36,6 +36,30 @@ def _in_play(spec: models.SoccerMarketSpec, now: str) -> bool:
     return spec.start_time_utc <= at < spec.scheduled_end_time_utc
 
 
+def _target(
+    body: Obj, namespace: str, config_maps: dict[str, Obj], new: fleet.Fleet, now: str
+) -> rollout.Target | None:
+    meta = body["metadata"]
+    if meta.get("deletionTimestamp") or status_mod.children_deleted(body.get("status") or {}):
+        return None
+    try:
+        spec = models.parse_spec(body.get("spec") or {})
+    except models.InvalidSpecError:
+        return None  # its own reconcile reports it; a rollout cannot fix it
+    live_cm = config_maps.get(render.bot_name(meta["name"]))
+    market = render.Market(meta["name"], namespace, spec, render.Owner(meta["name"], meta["uid"]))
+    old = render.pinned_fleet(new, live_cm)
+    annotations = ((live_cm or {}).get("metadata") or {}).get("annotations") or {}
+    old_template = render.deployment(market, old)["spec"]["template"]
+    return rollout.Target(
+        name=f"{namespace}/{meta['name']}",
+        revision=annotations.get(render.FLEET_REVISION, ""),
+        needs_restart=old_template != render.deployment(market, new)["spec"]["template"],
+        in_play=_in_play(spec, now),
+        forced=spec.allow_restart_in_play,
+    )
+
+
 async def _targets(
     state: runtime.State, new: fleet.Fleet
 ) -> tuple[list[rollout.Target], dict[str, Obj]]:
@@ -43,40 +67,13 @@ async def _targets(
     bodies: dict[str, Obj] = {}
     kube, now = state.ctx.kube, state.ctx.now()
     for namespace in state.options.namespaces:
-        config_maps = {
-            cm["metadata"]["name"]: cm
-            for cm in await kube.list("ConfigMap", namespace, label_selector=render.MARKET_LABEL)
-        }
+        live = await kube.list("ConfigMap", namespace, label_selector=render.MARKET_LABEL)
+        config_maps = {cm["metadata"]["name"]: cm for cm in live}
         for body in await kube.list(models.KIND, namespace):
-            meta = body["metadata"]
-            try:
-                spec = models.parse_spec(body.get("spec") or {})
-            except models.InvalidSpecError:
-                continue
-            if meta.get("deletionTimestamp") or status_mod.children_deleted(
-                body.get("status") or {}
-            ):
-                continue
-            live_cm = config_maps.get(render.bot_name(meta["name"]))
-            market = render.Market(
-                meta["name"], namespace, spec, render.Owner(meta["name"], meta["uid"])
-            )
-            old = render.pinned_fleet(new, live_cm)
-            revision = ((live_cm or {}).get("metadata", {}).get("annotations") or {}).get(
-                render.FLEET_REVISION, ""
-            )
-            key = f"{namespace}/{meta['name']}"
-            bodies[key] = body
-            targets.append(
-                rollout.Target(
-                    name=key,
-                    revision=revision,
-                    needs_restart=render.deployment(market, old)["spec"]["template"]
-                    != render.deployment(market, new)["spec"]["template"],
-                    in_play=_in_play(spec, now),
-                    forced=spec.allow_restart_in_play,
-                )
-            )
+            target = _target(body, namespace, config_maps, new, now)
+            if target is not None:
+                targets.append(target)
+                bodies[target.name] = body
     return targets, bodies
 
 
@@ -206,7 +203,8 @@ async def supervise(state: runtime.State, new: fleet.Fleet, fleet_cm: Obj) -> No
                 "rollout interrupted; retrying", extra={"error": str(exc), "delay_secs": delay_secs}
             )
             await asyncio.sleep(delay_secs)
-        except kube.RejectedError as exc:
+        except (kube.RejectedError, models.InvalidSpecError) as exc:
+            # Refused by the API server, or the new defaults do not fit some market's overrides.
             state.metrics.rollout_batches.labels("failed").inc()
             state.ctx.events(fleet_cm, "Warning", "RolloutRejected", str(exc))
             return
