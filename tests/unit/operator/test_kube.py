@@ -3,66 +3,15 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from aiohttp import web
 from kubernetes_asyncio import client as k8s_client
 
+from tests.unit.operator.fake_api import FakeApi
 from touchline_operator import kube
 
 CM_PATH = "/api/v1/namespaces/ns/configmaps"
-
-
-@dataclass
-class FakeApi:
-    """Remembers objects by path; answers with a status forced per (method, path) if set."""
-
-    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
-    forced: dict[tuple[str, str], int] = field(default_factory=dict)
-    calls: list[tuple[str, str, str]] = field(default_factory=list)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.text()
-        self.calls.append((request.method, request.path, request.headers.get("Content-Type", "")))
-        status = self.forced.get((request.method, request.path))
-        if status:
-            return web.json_response({"kind": "Status", "code": status}, status=status)
-        if request.method == "POST":
-            obj = json.loads(body)
-            path = f"{request.path}/{obj['metadata']['name']}"
-            if path in self.objects:
-                return web.json_response({"kind": "Status", "code": 409}, status=409)
-            self.objects[path] = obj
-            return web.json_response(obj, status=201)
-        if request.path not in self.objects:
-            return web.json_response({"kind": "Status", "code": 404}, status=404)
-        if request.method == "PATCH":
-            self.objects[request.path] = {**self.objects[request.path], **json.loads(body)}
-        if request.method == "DELETE":
-            return web.json_response(self.objects.pop(request.path))
-        return web.json_response(self.objects[request.path])
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[tuple[FakeApi, kube.Kube]]:
-    api = FakeApi()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", api.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    client = k8s_client.ApiClient(k8s_client.Configuration(host=f"http://127.0.0.1:{port}"))
-    try:
-        yield api, kube.Kube(client)
-    finally:
-        await client.close()
-        await runner.cleanup()
 
 
 def _cm(data: str) -> dict[str, Any]:
