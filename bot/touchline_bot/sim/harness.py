@@ -84,6 +84,9 @@ class Run:
     check: invariants.Checker = field(default_factory=invariants.Checker)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     restarts: list[dict[str, Any]] = field(default_factory=list)
+    risk_down: tuple[int, int] | None = None
+    """(from, until) match-clock ms of a risk-service outage."""
+    outage: dict[str, Any] = field(default_factory=dict)
     key_path: Path = Path()
 
     def t_ms(self) -> int:
@@ -268,6 +271,33 @@ def _drive_venue(run: Run, now_ms: int) -> None:
     run.kalshi.flush()
 
 
+def _adding_orders(run: Run, ticker: str, position_qty: int) -> int:
+    """Our resting orders that would add to the position if they filled."""
+    assert run.kalshi is not None
+    book = run.kalshi.exchange.books.get(ticker)
+    if book is None:
+        return 0
+    adding = {"bid"} if position_qty > 0 else {"ask"} if position_qty < 0 else {"bid", "ask"}
+    return sum(1 for o in book.orders() if o.user_id == KEY_ID and o.book_side in adding)
+
+
+def _check_outage(run: Run, t: int, market: config.ResolvedMarket, position_qty: int) -> None:
+    """While the risk service is down, exposure-adding quotes are gone once the lease expired;
+    after it returns, quoting resumes."""
+    if run.risk_down is None:
+        return
+    down, up = run.risk_down
+    ttl = 5_000 + max(2_000, int(invariants.STALE_SLACK_REAL_MS * run.options.speed))
+    adding = _adding_orders(run, market.spec.ticker, position_qty)
+    mid = market.market.id
+    if down + ttl <= t < up and adding:
+        run.check.violate(t, "exposure_adding_quote_without_lease", mid, orders=adding)
+    if down + ttl <= t < up:
+        run.outage.setdefault("pulled", {})[mid] = True
+    if t >= up and adding and mid not in run.outage.setdefault("resumed_after_secs", {}):
+        run.outage["resumed_after_secs"][mid] = (t - up) / 1000
+
+
 def _sample(run: Run, now_ms: int) -> list[dict[str, Any]]:
     t = now_ms - run.start_ms
     rows = []
@@ -322,6 +352,8 @@ def _sample(run: Run, now_ms: int) -> list[dict[str, Any]]:
             ),
         )
         run.check.note_state(t, market.market.id, sample.state, sample.reason)
+        _check_outage(run, t, market, pos.qty)
+        _check_restart(run, t, market, pos.qty)
         rows.append({
             "market": market.market.id, "state": sample.state, "reason": sample.reason,
             "phase": host.phase().value, "fair": sample.fair, "true_fair": true_fair,
@@ -352,6 +384,8 @@ async def _fault(run: Run, fault: scenario_model.Fault) -> None:
     elif k is Kind.BOT_RESTART:
         await _restart_bot(run, fault.market or run.markets[0].market.id)
     elif k is Kind.RISK_SERVICE_DOWN and run.risk is not None:
+        down_ms = run.t_ms()
+        run.risk_down = (down_ms, down_ms + int(fault.duration_secs * 1000))
         await run.risk.stop()
         await asyncio.sleep(run.clock.real_secs(int(fault.duration_secs * 1000)))
         await _start_risk(run)
@@ -360,6 +394,28 @@ async def _fault(run: Run, fault: scenario_model.Fault) -> None:
         ticker = run.markets[0].spec.ticker
         pos = account.position(ticker)
         pos.position = units.Qty(pos.position + units.ONE_CONTRACT)
+
+
+def _check_restart(run: Run, t: int, market: config.ResolvedMarket, position_qty: int) -> None:
+    """A restarted bot resumes from the venue's position."""
+    for entry in run.restarts:
+        if entry["market"] == market.market.id and "resumed_position" not in entry:
+            entry["resumed_position"] = position_qty
+            if position_qty != entry["venue_position"]:
+                run.check.violate(
+                    t,
+                    "restart_lost_position",
+                    market.market.id,
+                    venue=entry["venue_position"],
+                    bot=position_qty,
+                )
+            if entry["resting_after_start"]:
+                run.check.violate(
+                    t,
+                    "orphans_left_after_restart",
+                    market.market.id,
+                    resting=entry["resting_after_start"],
+                )
 
 
 async def _restart_bot(run: Run, market_id: str) -> None:
@@ -374,12 +430,10 @@ async def _restart_bot(run: Run, market_id: str) -> None:
     )
     orphans = _resting(run, market.spec.ticker)
     await _start_bot(run, market)
-    app = run.apps[market_id]
     run.restarts.append({
         "t_secs": run.t_ms() / 1000, "market": market_id, "orphans_before": orphans,
         "resting_after_start": _resting(run, market.spec.ticker),
         "venue_position": venue_position,
-        "resumed_position": app.markets[market_id].host.state.position.qty,
     })  # fmt: skip
 
 
@@ -388,7 +442,8 @@ async def _loop(run: Run, duration_ms: int) -> None:
         (f for f in run.scn.faults if f.kind not in poly_driver.POLYMARKET_FAULTS),
         key=lambda f: f.at_secs,
     )
-    stop_ms = int((run.scn.scheduled_end_secs - 600) * 1000) + 5_000
+    slack_ms = max(5_000, int(invariants.STALE_SLACK_REAL_MS * run.options.speed))
+    stop_ms = int((run.scn.scheduled_end_secs - 600) * 1000) + slack_ms
     checked_stop = False
     next_sample = 0
     while (t := run.t_ms()) < duration_ms:
@@ -517,6 +572,7 @@ def _result(run: Run) -> dict[str, Any]:
         "markets": markets,
         "rate_limited_429s": rest_faults.get("rate_limit", 0),
         "restarts": run.restarts,
+        "risk_outage": run.outage,
         "violations": run.check.violations,
         "ok": not run.check.violations,
     }
