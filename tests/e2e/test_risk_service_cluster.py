@@ -22,7 +22,7 @@ import pytest
 
 from tests.e2e import cluster, operator_harness, processes
 from touchline_bot.core import units
-from touchline_bot.kube import tokenreview
+from touchline_bot.kube import riskpolicy, tokenreview
 from touchline_bot.risk_service import cluster as risk_cluster
 from touchline_bot.risk_service import policy_switch, rules, server, service, venue, wire
 from touchline_bot.venues.kalshi import client as kalshi_client
@@ -344,6 +344,42 @@ async def test_spec_halt_true_halts_the_fleet_as_a_person(
     assert (budget, halted, reason) == (0, True, policy_switch.PERSON_REASON)
 
 
+async def test_a_person_halt_released_while_the_service_was_down_is_reset_on_start(
+    namespace: str, harness: Harness
+) -> None:
+    await harness.start()
+    await harness.set_halt(True)
+    await harness.stop()
+    await harness.kubectl("patch", "rp", POLICY, "--type=merge", "-p", '{"spec":{"halt":false}}')
+    restarted = await harness.start()
+    assert not restarted.service.ledger.halt.halted
+    assert (await harness.policy())["status"]["halted"] is False
+
+
+async def test_a_drawdown_halt_is_not_reset_by_a_switch_that_was_never_on(
+    k8s: cluster.ControlPlane, namespace: str, harness: Harness
+) -> None:
+    running = await harness.start()
+    token = await _mint(k8s, namespace, "tl-bot-home", AUDIENCE)
+    await post_report(running.base_url, token, "home", pnl_dollars="-10")
+    await harness.stop()
+    restarted = await harness.start()
+    assert restarted.service.ledger.halt.reason.startswith("drawdown")
+
+
+async def test_an_unreadable_status_starts_the_service_halted(
+    namespace: str, harness: Harness
+) -> None:
+    garbled = json.dumps({"status": {"highWaterMarkDollars": "twelve", "halted": False}})
+    await harness.kubectl(
+        "patch", "rp", POLICY, "--subresource=status", "--type=merge", "-p", garbled
+    )
+    running = await harness.start()
+    assert running.service.ledger.halt == rules.Halt(True, riskpolicy.UNREADABLE_REASON, 0)
+    status = (await harness.policy())["status"]
+    assert (status["halted"], status["haltReason"]) == (True, riskpolicy.UNREADABLE_REASON)
+
+
 async def test_a_spec_limit_edit_changes_the_next_lease(
     k8s: cluster.ControlPlane, namespace: str, harness: Harness
 ) -> None:
@@ -438,3 +474,18 @@ def test_the_touchline_risk_command_serves_a_policy_in_cluster_mode(
     log = child.log.read_text()
     assert "no Kalshi credentials" in log
     assert token not in log
+
+
+def test_the_touchline_risk_command_exits_2_when_its_policy_is_missing(
+    namespace: str, risk_kubeconfig: Path, tmp_path: Path
+) -> None:
+    child = _risk_process(
+        ["--port", str(processes.free_port()), "--namespace", namespace, "--policy", "absent",
+         "--kubeconfig", str(risk_kubeconfig)],
+        tmp_path / "risk.log",
+    )  # fmt: skip
+    try:
+        assert child.popen.wait(timeout=WAIT_SECS) == 2
+    finally:
+        processes.stop(child)
+    assert "cannot serve the RiskPolicy" in child.log.read_text()

@@ -5,6 +5,7 @@ the service has acted on (so a person, or a test, knows an edit was seen)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,9 @@ from touchline_bot.risk_service import rules, store
 
 PLURAL = "riskpolicies"
 KIND = "RiskPolicy"
+UNREADABLE_REASON = "the RiskPolicy status was unreadable at start"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +72,28 @@ class RiskPolicyStore:
         return (await self.spec()).limits
 
     async def load(self) -> store.Persisted | None:
-        """The saved high-water mark and halt, or None before the first save."""
+        """The saved high-water mark and halt, or None before the first save. A status that
+        cannot be parsed fails closed: logged, and replaced by a halt a person must reset."""
         status = (await self.read()).get("status") or {}
         if "highWaterMarkDollars" not in status:
             return None
-        return store.Persisted(
-            high_water_mark=units.parse_money(status["highWaterMarkDollars"]),
-            halt=rules.Halt(
-                halted=bool(status.get("halted", False)),
-                reason=str(status.get("haltReason", "")),
-                since_ms=int(status.get("haltedSinceMs", 0)),
-            ),
-        )
+        try:
+            return store.Persisted(
+                high_water_mark=units.parse_money(str(status["highWaterMarkDollars"])),
+                halt=rules.Halt(
+                    halted=bool(status.get("halted", False)),
+                    reason=str(status.get("haltReason", "")),
+                    since_ms=int(status.get("haltedSinceMs", 0)),
+                ),
+            )
+        except (TypeError, ValueError) as exc:
+            log.exception(
+                "the RiskPolicy status is unreadable; starting halted",
+                extra={"policy": self.name, "error": type(exc).__name__},
+            )
+            halted = store.Persisted(units.Money(0), rules.Halt(True, UNREADABLE_REASON, 0))
+            await self.save(halted)
+            return halted
 
     async def save(self, state: store.Persisted) -> None:
         """Write the status (a merge patch of our fields only)."""

@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 
+from kubernetes_asyncio.client.rest import ApiException
+
 from touchline_bot.core import units
 from touchline_bot.engine import clock
 from touchline_bot.risk_service import cluster, rules, runner, server, service, venue
@@ -95,9 +97,30 @@ async def _start_local(args: argparse.Namespace, fns: cluster.VenueFns) -> Stop 
     return running.stop
 
 
-async def _start_cluster(args: argparse.Namespace, fns: cluster.VenueFns) -> Stop:
+async def _start_cluster(args: argparse.Namespace, fns: cluster.VenueFns) -> Stop | None:
     options, loops = _options(args)
-    running = await cluster.start_cluster_service(
+    try:
+        running = await _cluster_service(args, fns, options, loops)
+    except ApiException as exc:
+        log.error(  # noqa: TRY400 - the status says it all; the body may be long
+            "cannot serve the RiskPolicy",
+            extra={"policy": f"{args.namespace}/{args.policy}", "status": exc.status},
+        )
+        return None
+    log.info(
+        "risk service listening (cluster mode)",
+        extra={"url": running.base_url, "policy": f"{args.namespace}/{args.policy}"},
+    )
+    return running.stop
+
+
+async def _cluster_service(
+    args: argparse.Namespace,
+    fns: cluster.VenueFns,
+    options: service.ServiceOptions,
+    loops: server.LoopOptions,
+) -> cluster.RunningClusterService:
+    return await cluster.start_cluster_service(
         cluster.ClusterOptions(
             namespace=args.namespace,
             policy=args.policy,
@@ -112,11 +135,6 @@ async def _start_cluster(args: argparse.Namespace, fns: cluster.VenueFns) -> Sto
         venue=fns,
         loops=loops,
     )
-    log.info(
-        "risk service listening (cluster mode)",
-        extra={"url": running.base_url, "policy": f"{args.namespace}/{args.policy}"},
-    )
-    return running.stop
 
 
 async def _serve(args: argparse.Namespace) -> int:
@@ -126,8 +144,9 @@ async def _serve(args: argparse.Namespace) -> int:
     hooks = venue.from_env(os.environ, base_url=args.kalshi_base_url)
     fns = cluster.VenueFns(hooks.cancel_all, hooks.positions) if hooks else cluster.VenueFns()
     try:
+        stop_service: Stop | None
         if args.policy is not None:
-            stop_service: Stop | None = await _start_cluster(args, fns)
+            stop_service = await _start_cluster(args, fns)
         else:
             stop_service = await _start_local(args, fns)
         if stop_service is None:
