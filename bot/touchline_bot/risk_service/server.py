@@ -22,7 +22,7 @@ from touchline_bot.risk_service import auth, service, wire
 log = logging.getLogger(__name__)
 
 SERVICE_KEY = web.AppKey("service", service.RiskService)
-AUTH_KEY = web.AppKey("auth", auth.SharedSecretAuth)
+AUTH_KEY = web.AppKey("auth", auth.Authenticator)
 REGISTRY_KEY = web.AppKey("registry", CollectorRegistry)
 
 
@@ -134,7 +134,7 @@ async def _crosscheck_loop(
 
 def build_app(
     svc: service.RiskService,
-    authenticator: auth.SharedSecretAuth,
+    authenticator: auth.Authenticator,
     registry: CollectorRegistry,
     *,
     positions: service.PositionsFn | None = None,
