@@ -63,7 +63,11 @@ class PolicySwitch:
         """Poll forever (cancel the task to stop)."""
         while True:
             await asyncio.sleep(every_secs)
-            await self.sync_logged()
+            try:
+                await self.sync_logged()
+            except Exception:
+                self.failures += 1
+                log.exception("applying the RiskPolicy spec failed; will retry")
 
     def _apply_limits(self, limits: rules.AccountLimits) -> None:
         svc = self._svc
