@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,9 +142,16 @@ class BotApp:
         )
         gateway.order_group_id = prepared.order_group_id
         now = self.clock.now_ms()
+        # Client ids must never repeat across restarts (Kalshi refuses a reused id, and a late
+        # fill of a previous run's order must not count as one of ours): a per-run session tag
+        # follows the market's prefix, which orphan cleanup still matches.
+        session = secrets.token_hex(2)
+        spec = dataclasses.replace(
+            prepared.spec, client_order_prefix=f"{prepared.spec.client_order_prefix}{session}"
+        )
         host = engine_host.MarketHost(
             market_id=resolved.market.id,
-            state=transition.initial(prepared.spec, resolved.strategy, now_ms=now),
+            state=transition.initial(spec, resolved.strategy, now_ms=now),
             metrics=self.metrics,
             settlement_ok=prepared.settlement_ok,
             settlement_message=prepared.settlement_message,
@@ -195,6 +204,7 @@ class BotApp:
             self.kfeed.add(
                 kalshi_feed.MarketLink(
                     ticker=market.resolved.spec.ticker,
+                    prefix=market.host.state.market.client_order_prefix,
                     submit=market.runner.submit,
                     client_order_id=self._client_id_lookup(market.executor),
                     note_fill=market.executor.note_fill,

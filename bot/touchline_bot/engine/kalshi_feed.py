@@ -28,6 +28,8 @@ class MarketLink:
     """What the feed needs of one market's runner."""
 
     ticker: str
+    prefix: str
+    """This run's client-id prefix: fills of other runs' orders are not this run's."""
     submit: Callable[[events.Event], None]
     client_order_id: Callable[[str], str | None]
     """Our client id for a venue order id (None for an order that is not ours)."""
@@ -93,8 +95,8 @@ class KalshiFeed:
         if fill.trade_id:
             self.seen_trades.add(fill.trade_id)
         cid = fill.client_order_id or link.client_order_id(fill.order_id)
-        if cid is None:
-            log.warning("fill of an order that is not ours", extra={"order_id": fill.order_id})
+        if cid is None or not cid.startswith(link.prefix):
+            log.warning("fill of an order of another run", extra={"order_id": fill.order_id})
             return
         link.note_fill(cid, fill.count)
         link.submit(
@@ -114,7 +116,7 @@ class KalshiFeed:
         if link is None or order.status not in _VENUE_CANCEL_STATUSES:
             return
         cid = order.client_order_id or link.client_order_id(order.order_id)
-        if cid is not None:
+        if cid is not None and cid.startswith(link.prefix):
             reason = order.last_update_reason or "venue_cancelled"
             link.submit(events.OrderCancelled(self.now_ms(), cid, reason))
 
