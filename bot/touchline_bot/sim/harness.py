@@ -76,6 +76,7 @@ class Run:
     poly: poly_server.RunningPolySim | None = None
     risk: runner.RunningRiskService | None = None
     risk_port: int = 0
+    risk_secret: str = field(default_factory=lambda: secrets.token_hex(16))
     apps: dict[str, bot_app.BotApp] = field(default_factory=dict)
     streets: dict[str, street.Street] = field(default_factory=dict)
     flows: dict[str, takers.TakerFlow] = field(default_factory=dict)
@@ -87,6 +88,8 @@ class Run:
     risk_down: tuple[int, int] | None = None
     """(from, until) match-clock ms of a risk-service outage."""
     outage: dict[str, Any] = field(default_factory=dict)
+    feed_stats: dict[str, dict[str, int]] = field(default_factory=dict)
+    max_account_exposure: int = 0
     key_path: Path = Path()
 
     def t_ms(self) -> int:
@@ -202,7 +205,7 @@ async def _start_risk(run: Run) -> None:
     run.risk = await runner.start_risk_service(
         limits=limits,
         state_path=run.workdir / "risk.json",
-        secret=secrets.token_hex(16),
+        secret=run.risk_secret,
         now_ms=run.clock.now_ms,
         port=run.risk_port,
     )
@@ -363,6 +366,7 @@ def _sample(run: Run, now_ms: int) -> list[dict[str, Any]]:
         })  # fmt: skip
     account = run.markets[0].strategy.risk.max_total_notional
     run.check.account(t, total=total, limit=account)
+    run.max_account_exposure = max(run.max_account_exposure, total)
     return rows
 
 
@@ -493,6 +497,14 @@ async def _finish(run: Run) -> dict[str, Any]:
             venue = run.kalshi.exchange.books.get(market.spec.ticker)
             if ours is not None and venue is not None and ours.valid:
                 books[market.market.id] = (dict(ours.yes_bids()), dict(venue.levels("yes")))
+    for mid, app in run.apps.items():
+        if app.stream is not None:
+            run.feed_stats[mid] = {
+                "sequence_gaps": app.stream.stats.gaps,
+                "kalshi_reconnects": app.stream.stats.reconnects,
+                "polymarket_reconnects": app.pfeed.stats.reconnects,
+                "polymarket_freezes_detected": app.pfeed.stats.freezes_detected,
+            }
     for app in run.apps.values():
         await app.shutdown("scenario ended")
     for market in run.markets:
@@ -573,6 +585,8 @@ def _result(run: Run) -> dict[str, Any]:
         "rate_limited_429s": rest_faults.get("rate_limit", 0),
         "restarts": run.restarts,
         "risk_outage": run.outage,
+        "feeds": run.feed_stats,
+        "max_account_exposure_dollars": recorder.dollars(run.max_account_exposure),
         "violations": run.check.violations,
         "ok": not run.check.violations,
     }
