@@ -201,9 +201,12 @@ async def holds(value: bool) -> bool:
     return value
 
 
-def risk_process(argv: list[str], log: Path) -> processes.Child:
-    """``touchline risk`` as a child process, without any Kalshi credentials in its env."""
+def risk_process(
+    argv: list[str], log: Path, kalshi_env: dict[str, str] | None = None
+) -> processes.Child:
+    """``touchline risk`` as a child process, with only ``kalshi_env``'s Kalshi credentials."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("KALSHI_")}
+    environ.update(kalshi_env or {})
     with log.open("ab") as out:
         popen = subprocess.Popen(
             [sys.executable, "-m", "touchline_bot.cli", "risk", *argv],

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aiohttp import web
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from tests.e2e import cluster, operator_harness, processes, risk_harness
 from touchline_bot.core import units
@@ -307,3 +310,58 @@ def test_the_touchline_risk_command_exits_2_when_its_policy_is_missing(
     finally:
         processes.stop(child)
     assert "cannot serve the RiskPolicy" in child.log.read_text()
+
+
+async def test_the_command_with_kalshi_credentials_forces_cancel_all_at_the_venue(
+    k8s: cluster.ControlPlane, namespace: str, risk_kubeconfig: Path, tmp_path: Path
+) -> None:
+    deletes: list[str] = []
+
+    async def cancel_all(request: web.Request) -> web.Response:
+        deletes.append(request.headers.get("KALSHI-ACCESS-KEY", ""))
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_delete("/trade-api/v2/portfolio/events/orders", cancel_all)
+    kalshi = web.AppRunner(app)
+    await kalshi.setup()
+    site = web.TCPSite(kalshi, "127.0.0.1", 0)
+    await site.start()
+    key_path = tmp_path / "kalshi.pem"
+    key_path.write_bytes(
+        ed25519.Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    port = processes.free_port()
+    child = R.risk_process(
+        ["--port", str(port), "--namespace", namespace, "--policy", POLICY,
+         "--kubeconfig", str(risk_kubeconfig), "--cancel-deadline-ms", "0",
+         "--kalshi-base-url", f"http://127.0.0.1:{kalshi.addresses[0][1]}/trade-api/v2"],
+        tmp_path / "risk.log",
+        {"KALSHI_KEY_ID": "key-e2e", "KALSHI_PRIVATE_KEY_PATH": str(key_path),
+         "KALSHI_ENV": "demo"},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await R.eventually(lambda: _healthy(url, child), "touchline risk")
+        token = await R.mint(k8s, namespace, "tl-bot-home", AUDIENCE)
+        answer = await R.post_report(url, token, "home", pnl_dollars="-10")
+        assert wire.reply_from_json(answer.json())[2] is True
+        await R.eventually(lambda: R.holds(bool(deletes)), "the forced cancel-all at Kalshi")
+        assert deletes == ["key-e2e"]
+    finally:
+        processes.stop(child)
+        await kalshi.cleanup()
+    assert "no Kalshi credentials" not in child.log.read_text()
+
+
+async def _healthy(url: str, child: processes.Child) -> bool:
+    child.check_alive()
+    try:
+        async with httpx.AsyncClient(timeout=2.0) as http:
+            return (await http.get(f"{url}/healthz")).status_code == 200
+    except httpx.TransportError:
+        return False
