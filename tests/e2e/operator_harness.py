@@ -63,6 +63,15 @@ def _crds_state(k8s: cluster.ControlPlane) -> str:
     return "terminating" if terminating else "present"
 
 
+def _established(k8s: cluster.ControlPlane, crd: str) -> bool:
+    # Not `kubectl wait`: it fails instead of waiting while a new CRD has no conditions yet.
+    found = k8s.kubectl("get", "crd", crd, "-o", "json", check=False)
+    if found.returncode != 0:
+        return False
+    conditions = json.loads(found.stdout).get("status", {}).get("conditions") or []
+    return any(c.get("type") == "Established" and c.get("status") == "True" for c in conditions)
+
+
 def release_markets(k8s: cluster.ControlPlane, namespace: str | None = None) -> None:
     """Drop our finalizer from markets left over (no operator runs after a test), so that their
     namespace and the CRDs can go."""
@@ -84,8 +93,9 @@ def crds_installed(k8s: cluster.ControlPlane) -> Iterator[None]:
     present = _crds_state(k8s) == "present"
     if not present:
         k8s.kubectl("apply", "-f", str(ROOT / "crds"))
-        for crd in CRD_NAMES:
-            k8s.kubectl("wait", "--for=condition=Established", f"crd/{crd}", "--timeout=60s")
+        cluster.eventually(
+            lambda: all(_established(k8s, crd) for crd in CRD_NAMES), "CRDs established"
+        )
     try:
         yield
     finally:
