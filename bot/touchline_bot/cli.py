@@ -42,7 +42,9 @@ def build_parser() -> tuple[
         before = set(sub.choices)
         module.register(sub)
         for name in set(sub.choices) - before:
-            runners[name] = module.run
+            # A module either exposes run(args), or sets ``func`` on its parser's defaults.
+            if hasattr(module, "run"):
+                runners[name] = module.run
     return parser, runners
 
 
@@ -50,7 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     parser, runners = build_parser()
     args = parser.parse_args(argv)
-    return runners[args.command](args)
+    func = getattr(args, "func", None) or runners[args.command]
+    return int(func(args))
 
 
 if __name__ == "__main__":
