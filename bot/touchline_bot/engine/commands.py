@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -41,6 +42,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         parser.add_argument("--grace-secs", type=float, default=10.0)
         parser.add_argument("--flatten-on-shutdown", action="store_true")
         parser.add_argument("--log-level", default="INFO")
+        _add_venue_overrides(parser)
+
+
+def _add_venue_overrides(parser: argparse.ArgumentParser) -> None:
+    """Host overrides, for the venue simulators on loopback (the key's env picks otherwise)."""
+    group = parser.add_argument_group("venue overrides (for simulators)")
+    group.add_argument("--kalshi-rest-url", default=None, help="Kalshi REST base URL")
+    group.add_argument("--kalshi-ws-url", default=None, help="Kalshi WebSocket URL")
+    group.add_argument("--poly-clob-url", default=None, help="Polymarket CLOB REST base URL")
+    group.add_argument("--poly-ws-url", default=None, help="Polymarket market WebSocket URL")
+
+
+def _endpoints(args: argparse.Namespace, credentials: auth.Credentials) -> wiring.Endpoints:
+    """The venues' hosts for the key's env, with any override from the command line."""
+    where = wiring.endpoints_from_credentials(credentials, tier=args.tier)
+    overrides = {
+        "kalshi_rest": args.kalshi_rest_url,
+        "kalshi_ws": args.kalshi_ws_url,
+        "poly_clob": args.poly_clob_url,
+        "poly_ws": args.poly_ws_url,
+    }
+    return dataclasses.replace(where, **{k: v for k, v in overrides.items() if v is not None})
 
 
 async def _serve(app: bot_app.BotApp) -> int:
@@ -78,6 +101,6 @@ def run(args: argparse.Namespace) -> int:
         shutdown_grace_secs=args.grace_secs,
         flatten_on_shutdown=args.flatten_on_shutdown,
     )
-    where = wiring.endpoints_from_credentials(credentials, tier=args.tier)
+    where = _endpoints(args, credentials)
     app = bot_app.BotApp(tuple(markets), where, engine_clock.WallClock(), options)
     return asyncio.run(_serve(app))
