@@ -61,15 +61,24 @@ class Kalshi(_Model):
 
 
 class TokenIds(_Model):
-    """Polymarket CLOB token ids of the outcomes."""
+    """Polymarket CLOB token ids by outcome label: ``yes``/``no`` of the Polymarket market that
+    prices this Kalshi market, or ``home``/``away``/``draw`` of a 1X2 event (the seed's shape)."""
 
-    home: TokenId
+    yes: TokenId | None = None
+    no: TokenId | None = None
+    home: TokenId | None = None
     away: TokenId | None = None
     draw: TokenId | None = None
 
+    def given(self) -> dict[str, str]:
+        """The labels that carry a token id."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
     @pydantic.model_validator(mode="after")
     def _distinct(self) -> TokenIds:
-        given = [t for t in (self.home, self.away, self.draw) if t is not None]
+        given = list(self.given().values())
+        if not given:
+            raise ValueError("tokenIds needs at least one token id")
         if len(set(given)) != len(given):
             raise ValueError("tokenIds must differ from each other")
         return self
@@ -80,6 +89,18 @@ class Polymarket(_Model):
 
     market_slug: str = pydantic.Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=200)
     token_ids: TokenIds
+    outcome: str | None = pydantic.Field(default=None, pattern=r"^(yes|no|home|away|draw)$")
+    """The ``tokenIds`` label whose price is the fair value of Kalshi's YES (optional with one
+    token)."""
+
+    @pydantic.model_validator(mode="after")
+    def _outcome_listed(self) -> Polymarket:
+        given = self.token_ids.given()
+        if self.outcome is None and len(given) > 1:
+            raise ValueError("outcome is required when tokenIds lists more than one token")
+        if self.outcome is not None and self.outcome not in given:
+            raise ValueError(f"outcome {self.outcome!r} is not a key of tokenIds")
+        return self
 
 
 class SettlementEquivalence(_Model):

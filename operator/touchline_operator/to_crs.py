@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from touchline_bot.config import yamlio
 from touchline_operator import models, params
 
 MAX_NAME_LEN = 50
@@ -49,12 +50,14 @@ def _spec(entry: dict[str, Any]) -> dict[str, Any]:
         "kalshi": {"env": str(kalshi.get("env", "demo")), "ticker": str(kalshi.get("ticker"))},
         "polymarket": {
             "marketSlug": str(poly.get("market_slug")),
-            "tokenIds": {k: str(v) for k, v in (poly.get("token_ids") or {}).items()},
+            "tokenIds": {str(k): str(v) for k, v in (poly.get("token_ids") or {}).items()},
         },
         "settlementEquivalence": {
             "rulesHash": str((entry.get("settlement_equivalence") or {}).get("rules_hash"))
         },
     }
+    if poly.get("outcome") is not None:
+        spec["polymarket"]["outcome"] = str(poly["outcome"])
     return spec
 
 
@@ -106,7 +109,8 @@ def manifest(entry: dict[str, Any], *, namespace: str | None = None) -> dict[str
 
 def to_crs(config_path: Path | str, *, namespace: str | None = None) -> list[dict[str, Any]]:
     """Every market of the file as a ``SoccerMarket`` manifest, in file order."""
-    loaded = yaml.safe_load(Path(config_path).read_text())
+    # The project's YAML reader: exact decimals, and 'yes'/'no' keys stay strings.
+    loaded = yamlio.parse(Path(config_path).read_text())
     markets = loaded.get("markets") if isinstance(loaded, dict) else None
     if not isinstance(markets, list):
         raise models.InvalidSpecError(f"{config_path}: expected a top-level 'markets' list")
