@@ -1,0 +1,166 @@
+"""Fixtures: both venue simulators on loopback, seeded with the shipped market file's matches,
+an Ed25519 key registered with the Kalshi simulator, other makers' resting liquidity around a
+fixed fair price, and a copy of the configuration in a temporary directory; plus a polling
+wait on a condition with a deadline that keeps the test's event loop (and so the simulators)
+running."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from touchline_bot import config
+from touchline_bot.core import units
+from touchline_bot.engine import clock as engine_clock
+from touchline_bot.engine import wiring
+from touchline_bot.sim import scenario, street
+from touchline_bot.sim.kalshi import model, seed
+from touchline_bot.sim.kalshi import server as kalshi_server
+from touchline_bot.sim.polymarket import server as poly_server
+from touchline_bot.sim.polymarket import state as poly_state
+
+REPO = Path(__file__).resolve().parents[3]
+SHIPPED_CONFIG = REPO / "config" / "markets_soccer.yaml"
+KEY_ID = "touchline-bot-it-key"
+FAIR = units.parse_dollars("0.5000")
+POLL_SECS = 0.05
+ACTIVITY_SECS = 0.5
+
+
+async def until(predicate: Callable[[], bool], *, timeout_secs: float, what: str) -> None:
+    """Poll ``predicate`` on the event loop until true; fail after ``timeout_secs``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_secs
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what}: not within {timeout_secs} s")
+        await asyncio.sleep(POLL_SECS)
+
+
+@dataclass
+class Stack:
+    """The running simulators and what a bot needs to reach them."""
+
+    kalshi: kalshi_server.RunningKalshiSim
+    poly: poly_server.RunningPolySim
+    config_path: Path
+    key_path: Path
+    workdir: Path
+
+    def resting(self, ticker: str) -> list[model.Order]:
+        """Our resting orders on the Kalshi simulator's book of ``ticker``."""
+        book = self.kalshi.exchange.books.get(ticker)
+        if book is None:
+            return []
+        return [o for o in book.orders() if o.user_id == KEY_ID]
+
+    def endpoints(self) -> wiring.Endpoints:
+        """Where an in-process bot finds the simulators."""
+        return wiring.Endpoints(
+            kalshi_rest=self.kalshi.base_url,
+            kalshi_ws=self.kalshi.ws_url,
+            kalshi_key_id=KEY_ID,
+            kalshi_key_path=self.key_path,
+            poly_clob=self.poly.clob_url,
+            poly_ws=self.poly.ws_url,
+        )
+
+    def cli_args(self) -> list[str]:
+        """The command-line overrides that point ``touchline run|bot`` at the simulators."""
+        return [
+            "--kalshi-rest-url", self.kalshi.base_url,
+            "--kalshi-ws-url", self.kalshi.ws_url,
+            "--poly-clob-url", self.poly.clob_url,
+            "--poly-ws-url", self.poly.ws_url,
+        ]  # fmt: skip
+
+    def env(self) -> dict[str, str]:
+        """The seed's environment variables for the registered key."""
+        return {
+            "KALSHI_KEY_ID": KEY_ID,
+            "KALSHI_PRIVATE_KEY_PATH": str(self.key_path),
+            "KALSHI_ENV": "demo",
+        }
+
+
+def _write_key(workdir: Path) -> tuple[Path, bytes]:
+    private = ed25519.Ed25519PrivateKey.generate()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    path = workdir / "kalshi-key.pem"
+    path.write_bytes(pem)
+    path.chmod(0o600)
+    public = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return path, public
+
+
+def _copy_config(workdir: Path) -> Path:
+    shutil.copytree(SHIPPED_CONFIG.parent / "rules", workdir / "rules")
+    target = workdir / "markets_soccer.yaml"
+    shutil.copyfile(SHIPPED_CONFIG, target)
+    return target
+
+
+def _seed_poly(poly: poly_server.RunningPolySim, path: Path) -> None:
+    for resolved in config.load(path).markets:
+        pm = resolved.market.polymarket
+        no = next((t for t in pm.token_ids.values() if t != pm.token_id), f"{pm.token_id}0")
+        condition = f"0x{abs(hash(pm.token_id)) % (1 << 64):064x}"
+        poly.state.add_market(condition, pm.token_id, no, tick=units.ONE_CENT)
+        poly.set_fair(pm.token_id, FAIR)
+
+
+def _seed_street(kalshi: kalshi_server.RunningKalshiSim, tickers: list[str]) -> None:
+    now = engine_clock.now_ms()
+    for ticker in tickers:
+        street.Street(kalshi.exchange, ticker, scenario.KalshiBook()).refresh(FAIR, now)
+    kalshi.flush()
+
+
+async def _poly_activity(poly: poly_server.RunningPolySim, tokens: list[str]) -> None:
+    """Other Polymarket traders: the deepest bid's size keeps changing (the top of book, and so
+    the signal, does not), so the feed stays fresh as in a live market."""
+    tick = 0
+    while True:
+        tick += 1
+        for token in tokens:
+            book = poly.state.books.get(token)
+            if book is None or not book.bids:
+                continue
+            deepest = min(book.bids)
+            size = units.Qty(book.bids[deepest] + (100 if tick % 2 else -100))
+            poly.state.set_levels(token, [(poly_state.BUY, deepest, size)])
+        await asyncio.sleep(ACTIVITY_SECS)
+
+
+@pytest.fixture
+async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
+    config_path = _copy_config(tmp_path)
+    tokens = [m.market.polymarket.token_id for m in config.load(config_path).markets]
+    kalshi = await kalshi_server.start_kalshi_sim("127.0.0.1", 0)
+    poly = await poly_server.start_polymarket_sim("127.0.0.1", 0)
+    activity = asyncio.create_task(_poly_activity(poly, tokens))
+    try:
+        tickers = seed.load_market_file(kalshi.exchange, config_path, engine_clock.now_ms())
+        key_path, public = _write_key(tmp_path)
+        kalshi.register_key(KEY_ID, public)
+        _seed_street(kalshi, tickers)
+        _seed_poly(poly, config_path)
+        yield Stack(kalshi, poly, config_path, key_path, tmp_path)
+    finally:
+        activity.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await activity
+        await poly.stop()
+        await kalshi.stop()
