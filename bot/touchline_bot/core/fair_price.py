@@ -30,19 +30,25 @@ class FairPrice:
 
 
 def microprice(top: KalshiTop) -> units.Price | None:
-    """Size-weighted mid of Kalshi's touch: the price leans toward the thinner side."""
+    """Size-weighted mid of Kalshi's touch: the price leans toward the thinner side.
+
+    None without both sides, and for a locked or crossed touch (impossible on a matching
+    venue, so the view is garbled and must not set a price).
+    """
     bid, ask = top.best_bid, top.best_ask
     if bid is None or ask is None:
         return None
     (bid_px, bid_qty), (ask_px, ask_qty) = bid, ask
+    if bid_px >= ask_px:
+        return None
     if bid_qty + ask_qty <= 0:
         return units.Price((bid_px + ask_px) // 2)
     return units.Price((bid_px * ask_qty + ask_px * bid_qty) // (bid_qty + ask_qty))
 
 
 def poly_mid(top: PolyTop) -> units.Price | None:
-    """Polymarket's mid, or None without both sides."""
-    if top.best_bid is None or top.best_ask is None:
+    """Polymarket's mid, or None without both sides or with a crossed touch."""
+    if top.best_bid is None or top.best_ask is None or top.best_ask[0] < top.best_bid[0]:
         return None
     return units.Price((top.best_bid[0] + top.best_ask[0]) // 2)
 

@@ -27,8 +27,30 @@ def test_microprice_leans_toward_the_thinner_side() -> None:
     assert fair_price.microprice(KALSHI) == 4_100
 
 
-def test_microprice_needs_both_sides() -> None:
-    assert fair_price.microprice(KalshiTop(((P(4_000), Q(100)),), ())) is None
+@pytest.mark.parametrize(
+    "top",
+    [
+        pytest.param(KalshiTop(((P(4_000), Q(100)),), ()), id="no-ask"),
+        pytest.param(KalshiTop((), ((P(4_000), Q(100)),)), id="no-bid"),
+        pytest.param(KalshiTop(((P(4_400), Q(100)),), ((P(4_400), Q(100)),)), id="locked"),
+        pytest.param(KalshiTop(((P(4_500), Q(100)),), ((P(4_400), Q(100)),)), id="crossed"),
+    ],
+)
+def test_microprice_is_none_without_a_sane_touch(top: KalshiTop) -> None:
+    assert fair_price.microprice(top) is None
+
+
+@pytest.mark.parametrize(
+    ("poly", "mid"),
+    [
+        pytest.param(_poly(4_200, 4_300), 4_250, id="normal"),
+        pytest.param(_poly(4_300, 4_300), 4_300, id="locked-is-a-price"),
+        pytest.param(_poly(4_400, 4_300), None, id="crossed-is-garbled"),
+        pytest.param(PolyTop(None, (P(4_300), DEEP)), None, id="one-sided"),
+    ],
+)
+def test_poly_mid(poly: PolyTop, mid: int | None) -> None:
+    assert fair_price.poly_mid(poly) == mid
 
 
 @pytest.mark.parametrize(
@@ -39,6 +61,14 @@ def test_microprice_needs_both_sides() -> None:
         pytest.param(_poly(4_000, 4_800), PREMATCH, 6_000, id="prematch-wide"),
         pytest.param(_poly(4_200, 4_300), INPLAY, 9_000, id="inplay-narrow"),
         pytest.param(_poly(4_200, 4_300, depth=500), PREMATCH, 3_750, id="thin-touch-halves"),
+        pytest.param(_poly(4_200, 4_300, depth=0), PREMATCH, 0, id="empty-touch-zero"),
+        pytest.param(_poly(4_000, 4_800), INPLAY, 7_500, id="inplay-wide"),
+        pytest.param(
+            _poly(4_200, 4_300), PhaseParams(poly_weight_bps=9_800), 10_000, id="clamped-to-one"
+        ),
+        pytest.param(
+            _poly(4_000, 4_800), PhaseParams(poly_weight_bps=500), 0, id="clamped-to-zero"
+        ),
     ],
 )
 def test_dynamic_polymarket_weight(poly: PolyTop, phase: PhaseParams, weight: int) -> None:
@@ -96,3 +126,23 @@ def test_invalid_kalshi_book_counts_as_stale() -> None:
     )
     assert fair is not None
     assert fair.reason == "poly_only"
+
+
+@pytest.mark.parametrize(
+    ("kalshi", "poly", "reason"),
+    [
+        pytest.param(
+            KalshiTop(((P(4_500), Q(100)),), ((P(4_400), Q(100)),)),
+            _poly(4_400, 4_600),
+            "poly_only",
+            id="crossed-kalshi-ignored",
+        ),
+        pytest.param(KALSHI, _poly(4_700, 4_300), "kalshi_only", id="crossed-poly-ignored"),
+    ],
+)
+def test_garbled_touch_counts_as_unusable(kalshi: KalshiTop, poly: PolyTop, reason: str) -> None:
+    fair = fair_price.compute(
+        kalshi=kalshi, kalshi_fresh=True, poly=poly, poly_fresh=True, phase=PREMATCH, params=FAIR
+    )
+    assert fair is not None
+    assert fair.reason == reason
