@@ -76,6 +76,8 @@ class ShockParams:
     """Floor on the EWMA standard deviation so that a quiet market does not flag noise."""
     warmup_samples: int = 5
     """Changes seen before a score can flag a shock."""
+    variance_half_life_ms: int = 60_000
+    """The EWMA variance halves over this much time without changes."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
-"""Shock detection: an EWMA of squared fair-price changes gives a typical move (sigma); a
-change of ``threshold`` sigmas or more is a shock and pauses quoting for ``pause_ms``.
+"""Shock detection: an EWMA of squared fair-price changes, fading with a half-life in time,
+gives a typical move (sigma); a change of ``threshold`` sigmas or more is a shock and pauses
+quoting for ``pause_ms``.
 
 The score is dimensionless, so it is a float; prices stay integers.
 
@@ -20,6 +21,7 @@ class ShockState:
     """What the detector remembers between fair prices."""
 
     last_fair: units.Price | None = None
+    last_ts_ms: int = 0
     ewma_var: float = 0.0
     samples: int = 0
     score: float = 0.0
@@ -32,19 +34,23 @@ INITIAL = ShockState()
 def update(state: ShockState, fair: units.Price, ts_ms: int, params: ShockParams) -> ShockState:
     """Feed one fair price; an unchanged price only ages nothing (no sample)."""
     if state.last_fair is None:
-        return ShockState(fair, 0.0, 0, 0.0, state.paused_until_ms)
+        return ShockState(fair, ts_ms, 0.0, 0, 0.0, state.paused_until_ms)
     change = fair - state.last_fair
     if change == 0:
         return state
-    sigma = max(math.sqrt(state.ewma_var), float(params.min_sigma))
+    # The variance fades with elapsed time, not with the number of changes: after a goal the
+    # detector must not stay deaf to the next jump for the rest of the match.
+    elapsed_ms = max(0, ts_ms - state.last_ts_ms)
+    faded = state.ewma_var * 0.5 ** (elapsed_ms / params.variance_half_life_ms)
+    sigma = max(math.sqrt(faded), float(params.min_sigma))
     score = abs(change) / sigma
     alpha = params.ewma_alpha_bps / BPS
-    var = (1 - alpha) * state.ewma_var + alpha * float(change * change)
+    var = (1 - alpha) * faded + alpha * float(change * change)
     samples = state.samples + 1
     paused = state.paused_until_ms
     if samples > params.warmup_samples and score * 1000 >= params.threshold_milli:
         paused = max(paused, ts_ms + params.pause_ms)
-    return ShockState(fair, var, samples, score, paused)
+    return ShockState(fair, ts_ms, var, samples, score, paused)
 
 
 def in_shock(state: ShockState, now_ms: int) -> bool:

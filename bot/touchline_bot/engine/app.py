@@ -16,7 +16,7 @@ import contextlib
 import dataclasses
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,7 @@ class BotApp:
     pfeed: pm_feed.PolymarketFeed = field(init=False)
     _seen_stats: dict[str, int] = field(default_factory=dict)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _http: Any = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -260,12 +261,14 @@ class BotApp:
         if self.options.risk_url is None or self.options.risk_token is None:
             return
         for market in self.markets.values():
+            client = risk_client.RiskClient(
+                base_url=self.options.risk_url,
+                token=self.options.risk_token,
+                ticker=market.resolved.spec.ticker,
+            )
+            self._closers.append(client.aclose)
             loop = lease.LeaseLoop(
-                client=risk_client.RiskClient(
-                    base_url=self.options.risk_url,
-                    token=self.options.risk_token,
-                    ticker=market.resolved.spec.ticker,
-                ),
+                client=client,
                 snapshot=market.host.report,
                 submit=market.runner.submit,
                 now_ms=self.clock.now_ms,
@@ -381,6 +384,8 @@ class BotApp:
             await self.stream.stop()
         if self._http is not None:
             await self._http.cleanup()
+        for close in self._closers:
+            await close()
         if self.venues is not None:
             await self.venues.aclose()
 
