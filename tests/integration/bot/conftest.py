@@ -62,6 +62,10 @@ class Stack:
             return []
         return [o for o in book.orders() if o.user_id == KEY_ID]
 
+    def ever_ordered(self) -> list[model.Order]:
+        """Every order our key ever created on the Kalshi simulator, resting or not."""
+        return [o for o in self.kalshi.exchange.orders.values() if o.user_id == KEY_ID]
+
     def endpoints(self) -> wiring.Endpoints:
         """Where an in-process bot finds the simulators."""
         return wiring.Endpoints(

@@ -134,7 +134,7 @@ async def test_bot_with_mismatched_settlement_hash_never_places_an_order(
 
             await _until_async(ready, START_SECS, "fresh data from both venues")
             await _holds(
-                lambda: stack.resting(TICKER) == [] and not _ours_ever(stack),
+                lambda: stack.resting(TICKER) == [] and not stack.ever_ordered(),
                 for_secs=QUIET_SECS,
                 what="an order on the simulator despite the settlement mismatch",
             )
@@ -146,9 +146,4 @@ async def test_bot_with_mismatched_settlement_hash_never_places_an_order(
     assert "differs" in state["settlement"]["message"]
     assert state["live_orders"] == []
     assert f'touchline_settlement_verified{{market="{MARKET}"}} 0.0' in metrics
-    assert not _ours_ever(stack)
-
-
-def _ours_ever(stack: conftest.Stack) -> bool:
-    """Any order of our key, resting or not, ever created on the simulator."""
-    return any(o.user_id == conftest.KEY_ID for o in stack.kalshi.exchange.orders.values())
+    assert not stack.ever_ordered()
