@@ -98,6 +98,21 @@ def test_quotes_are_on_the_grid_inside_bounds_and_within_size_caps(
         assert q.post_only
 
 
+@given(scenarios())
+def test_quotes_are_never_tighter_than_the_half_spread_around_the_skewed_fair(
+    case: tuple[quoting.QuoteInputs, QuotingParams],
+) -> None:
+    inputs, params = case
+    half = quoting.half_spread(inputs, params)
+    capped = min(abs(inputs.position_qty), inputs.position_limit_qty)
+    skew = capped * params.inventory_skew_per_contract // units.QTY_SCALE + 1
+    for q in quoting.desired_quotes(inputs, params):
+        if q.side is Side.BID:
+            assert q.price <= inputs.fair - half + skew
+        else:
+            assert q.price >= inputs.fair + half - skew
+
+
 @given(
     position=st.integers(-10_000, 10_000),
     fair=st.integers(100, 9_900),

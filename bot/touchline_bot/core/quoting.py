@@ -46,11 +46,16 @@ def half_spread(inputs: QuoteInputs, params: QuotingParams) -> units.Price:
 
 
 def _centre(inputs: QuoteInputs, params: QuotingParams) -> int:
-    skew = inputs.position_qty * params.inventory_skew_per_contract // units.QTY_SCALE
-    return inputs.fair - skew
+    """Fair shifted against the position; the shift stops growing at the position limit."""
+    position = inputs.position_qty
+    limit = inputs.position_limit_qty
+    if limit > 0:
+        position = max(-limit, min(limit, position))
+    return inputs.fair - position * params.inventory_skew_per_contract // units.QTY_SCALE
 
 
 def _guarded(side: Side, price: int, inputs: QuoteInputs) -> int:
+    """Snap outward onto the grid, then step back one tick inside the touch if it would cross."""
     grid, top = inputs.grid, inputs.book
     if side is Side.BID:
         price = grid.snap_down(price)
@@ -92,26 +97,35 @@ def _size(side: Side, price: int, inputs: QuoteInputs, params: QuotingParams) ->
     return qty
 
 
+def _price(side: Side, raw: int, inputs: QuoteInputs, bounds: tuple[int, int]) -> int | None:
+    """The guarded grid price for ``raw``, or None when it falls outside ``bounds`` (a raw price
+    beyond a bound is dropped, never pulled inward: that would quote tighter than asked)."""
+    low, high = bounds
+    if not low <= raw <= high:
+        return None
+    price = _guarded(side, raw, inputs)
+    if not low <= price <= high or _crosses(side, price, inputs.book):
+        return None
+    return price
+
+
 def desired_quotes(inputs: QuoteInputs, params: QuotingParams) -> tuple[Quote, ...]:
     """Bids then asks, touch-most level first; empty sides are simply absent."""
     half = half_spread(inputs, params)
     centre = _centre(inputs, params)
-    low = max(params.min_price, inputs.grid.min_price)
-    high = min(params.max_price, inputs.grid.max_price)
-    bids: list[Quote] = []
-    asks: list[Quote] = []
+    bounds = (
+        max(params.min_price, inputs.grid.min_price),
+        min(params.max_price, inputs.grid.max_price),
+    )
+    quotes: dict[Side, list[Quote]] = {Side.BID: [], Side.ASK: []}
     for level in range(max(1, params.ladder_levels)):
         offset = half + level * params.ladder_step
-        bid = _guarded(Side.BID, centre - offset, inputs)
-        ask = _guarded(Side.ASK, centre + offset, inputs)
-        if bid >= ask:
-            continue
-        for side, price, out in ((Side.BID, bid, bids), (Side.ASK, ask, asks)):
-            if not low <= price <= high or _crosses(side, price, inputs.book):
-                continue
-            if any(q.price == price for q in out):
+        for side in (Side.BID, Side.ASK):
+            price = _price(side, centre - side.sign * offset, inputs, bounds)
+            out = quotes[side]
+            if price is None or any(q.price == price for q in out):
                 continue
             qty = _size(side, price, inputs, params)
             if qty >= params.min_order_qty:
                 out.append(Quote(side, units.Price(price), units.Qty(qty), level))
-    return (*bids, *asks)
+    return (*quotes[Side.BID], *quotes[Side.ASK])

@@ -93,3 +93,68 @@ def test_quotes_outside_bounds_are_dropped() -> None:
     cheap = dataclasses.replace(INPUTS, fair=P(300), book=KalshiTop((), ()))
     sides = {q.side for q in quoting.desired_quotes(cheap, PARAMS)}
     assert Side.BID not in sides
+
+
+@pytest.mark.parametrize(
+    ("position", "bid", "ask"),
+    [
+        pytest.param(0, 4_100, 4_900, id="flat-centred"),
+        pytest.param(2_000, 3_900, 4_700, id="long-20-shifts-down-20c"),
+        pytest.param(-2_000, 4_300, 5_100, id="short-20-shifts-up-20c"),
+        pytest.param(50_000, 3_600, 4_400, id="long-beyond-limit-shift-capped-at-50"),
+        pytest.param(-50_000, 4_600, 5_400, id="short-beyond-limit-shift-capped-at-50"),
+    ],
+)
+def test_price_skew_grows_with_position_up_to_the_limit(position: int, bid: int, ask: int) -> None:
+    wide = KalshiTop(((P(1_000), Q(20_000)),), ((P(9_000), Q(20_000)),))
+    inputs = dataclasses.replace(INPUTS, book=wide, position_qty=position)
+    params = dataclasses.replace(PARAMS, max_order_notional=units.Money(100 * units.MONEY_SCALE))
+    quotes = quoting.desired_quotes(inputs, params)
+    prices = {q.side: q.price for q in quotes}
+    assert prices.get(Side.BID, bid) == bid
+    assert prices[Side.ASK] == ask
+
+
+@pytest.mark.parametrize(
+    ("position", "bid_qty", "ask_qty"),
+    [
+        pytest.param(0, 2_500, 2_500, id="flat-full-size-both-sides"),
+        pytest.param(2_500, 1_875, 2_500, id="half-limit-long-bid-shrinks-a-quarter"),
+        pytest.param(5_000, 1_250, 2_500, id="at-limit-long-bid-shrinks-by-taper"),
+        pytest.param(-5_000, 2_500, 1_250, id="at-limit-short-ask-shrinks-by-taper"),
+    ],
+)
+def test_size_taper_shrinks_the_side_that_adds_exposure(
+    position: int, bid_qty: int, ask_qty: int
+) -> None:
+    wide = KalshiTop(((P(1_000), Q(90_000)),), ((P(9_000), Q(90_000)),))
+    inputs = dataclasses.replace(INPUTS, book=wide, position_qty=position)
+    params = dataclasses.replace(
+        PARAMS,
+        inventory_skew_per_contract=P(0),
+        max_order_notional=units.Money(100 * units.MONEY_SCALE),
+    )
+    sizes = {q.side: q.qty for q in quoting.desired_quotes(inputs, params)}
+    assert (sizes[Side.BID], sizes[Side.ASK]) == (bid_qty, ask_qty)
+
+
+@pytest.mark.parametrize(
+    ("fair", "missing"),
+    [
+        pytest.param(400, Side.BID, id="bid-below-min-price-dropped-not-raised"),
+        pytest.param(9_600, Side.ASK, id="ask-above-max-price-dropped-not-lowered"),
+    ],
+)
+def test_a_quote_beyond_the_bounds_is_dropped_never_pulled_inward(fair: int, missing: Side) -> None:
+    empty = dataclasses.replace(INPUTS, fair=P(fair), book=KalshiTop((), ()))
+    params = dataclasses.replace(PARAMS, min_price=P(100), max_price=P(9_900))
+    sides = {q.side for q in quoting.desired_quotes(empty, params)}
+    assert sides == {missing.opposite}
+
+
+def test_sub_penny_grid_snaps_bids_down_and_asks_up() -> None:
+    grid = units.PriceGrid((units.PriceRange(P(0), units.ONE_DOLLAR, P(10)),))
+    inputs = dataclasses.replace(INPUTS, grid=grid, fair=P(4_503), book=KalshiTop((), ()))
+    params = dataclasses.replace(PARAMS, adverse_selection_buffer=P(0), ladder_levels=1)
+    prices = {q.side: q.price for q in quoting.desired_quotes(inputs, params)}
+    assert prices == {Side.BID: 4_200, Side.ASK: 4_810}
