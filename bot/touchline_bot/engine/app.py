@@ -59,6 +59,10 @@ class AppOptions:
     risk_url: str | None = None
     risk_token: str | None = None
     config_path: Path | None = None
+    config_dir: Path | None = None
+    """A pod's ConfigMap directory: hot reload watches its ``params.json`` instead."""
+    metrics_port: int | None = None
+    """A second port serving the same endpoints (the pod's metrics port)."""
     shutdown_grace_secs: float = 10.0
     flatten_on_shutdown: bool = False
     order_group_contracts: units.Qty | None = None
@@ -116,16 +120,18 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self._heartbeat()))
         self._start_leases()
         self._start_reload()
+        endpoints = engine_http.Endpoints(
+            registry=self.registry, state=self.describe, ready=self.ready
+        )
         if self.options.http_port is not None:
             self._http, self.http_port = await engine_http.serve(
-                engine_http.Endpoints(
-                    registry=self.registry,
-                    state=self.describe,
-                    ready=self.ready,
-                ),
-                host=self.options.http_host,
-                port=self.options.http_port,
+                endpoints, host=self.options.http_host, port=self.options.http_port
             )
+        if self.options.metrics_port is not None and self.options.metrics_port != self.http_port:
+            metrics_http, _ = await engine_http.serve(
+                endpoints, host=self.options.http_host, port=self.options.metrics_port
+            )
+            self._closers.append(metrics_http.cleanup)
 
     async def _build(self, resolved: document.ResolvedMarket, venues: wiring.Venues) -> Market:
         spec = resolved.spec
@@ -277,13 +283,17 @@ class BotApp:
             self._tasks.append(asyncio.create_task(loop.run()))
 
     def _start_reload(self) -> None:
-        path = self.options.config_path
+        directory = self.options.config_dir
+        path = directory / "params.json" if directory else self.options.config_path
         if path is None:
             return
         for market in self.markets.values():
+            loader = (
+                _pod_loader(directory) if directory else _strategy_loader(market.resolved.market.id)
+            )
             watcher = engine_reload.ConfigWatcher(
                 path=path,
-                load=_strategy_loader(market.resolved.market.id),
+                load=loader,
                 submit=market.runner.submit,
                 now_ms=self.clock.now_ms,
             )
@@ -392,6 +402,19 @@ class BotApp:
 
 def _discard(_event: events.Event) -> None:
     """Placeholder until the runner that receives the executor's events exists."""
+
+
+def _pod_loader(directory: Path) -> Callable[[Path], Any]:
+    def load(_path: Path) -> Any:
+        from touchline_bot import config  # noqa: PLC0415 - loaded only on a change
+        from touchline_bot.config import pod  # noqa: PLC0415
+
+        try:
+            return pod.load_dir(directory)[0].strategy
+        except config.ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+
+    return load
 
 
 def _strategy_loader(market_id: str) -> Callable[[Path], Any]:

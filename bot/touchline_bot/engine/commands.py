@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from touchline_bot import config
+from touchline_bot.config import pod
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
 from touchline_bot.engine import wiring
@@ -33,16 +34,57 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         parser = sub.add_parser(name, help=help_text)
         parser.add_argument("--config", type=Path, default=Path("config/markets_soccer.yaml"))
         if name == "bot":
-            parser.add_argument("--market", required=True, help="the market id to quote")
+            parser.add_argument("--market", help="the market id to quote (with --config)")
+            parser.add_argument(
+                "--config-dir",
+                type=Path,
+                default=_env_path("TOUCHLINE_CONFIG_DIR"),
+                help="the operator's ConfigMap (market.json, params.json); replaces --config",
+            )
         parser.add_argument("--http-host", default="0.0.0.0")  # noqa: S104 - probes and scrapes
-        parser.add_argument("--http-port", type=int, default=8080)
+        parser.add_argument(
+            "--http-port", type=int, default=_env_int("TOUCHLINE_HEALTH_PORT", 8080)
+        )
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=_env_int("TOUCHLINE_METRICS_PORT", None),
+            help="also serve the endpoints (and /metrics) here",
+        )
         parser.add_argument("--tier", default="basic", help="the account's Kalshi rate tier")
-        parser.add_argument("--risk-url", default=None, help="global risk service URL")
-        parser.add_argument("--risk-token-file", type=Path, default=None)
+        parser.add_argument(
+            "--risk-url", default=os.environ.get("TOUCHLINE_RISK_URL"), help="risk service URL"
+        )
+        parser.add_argument(
+            "--risk-token-file", type=Path, default=_env_path("TOUCHLINE_RISK_TOKEN_PATH")
+        )
         parser.add_argument("--grace-secs", type=float, default=10.0)
         parser.add_argument("--flatten-on-shutdown", action="store_true")
         parser.add_argument("--log-level", default="INFO")
         _add_venue_overrides(parser)
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+def _env_int(name: str, default: int | None) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _markets(args: argparse.Namespace) -> tuple[config.ResolvedMarket, ...]:
+    """The markets to quote: every one of ``--config`` (run), one of it (bot --market), or the
+    pod's ConfigMap (bot --config-dir)."""
+    if args.command == "bot" and args.config_dir is not None:
+        return (pod.load_dir(args.config_dir)[0],)
+    loaded = config.load(args.config)
+    if args.command == "run":
+        return loaded.markets
+    if not args.market:
+        raise config.ConfigError([config.Issue("--market", "required without --config-dir")])
+    return (loaded.market(args.market),)
 
 
 def _add_venue_overrides(parser: argparse.ArgumentParser) -> None:
@@ -82,8 +124,7 @@ def run(args: argparse.Namespace) -> int:
     """Entry point of ``touchline run`` and ``touchline bot``."""
     logs.configure(args.log_level)
     try:
-        loaded = config.load(args.config)
-        markets = loaded.markets if args.command == "run" else (loaded.market(args.market),)
+        markets = _markets(args)
         credentials = auth.credentials_from_env(os.environ)
     except (config.ConfigError, errors.KalshiConfigError, KeyError) as exc:
         sys.stderr.write(f"touchline {args.command}: {exc}\n")
@@ -98,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
         risk_url=args.risk_url,
         risk_token=token,
         config_path=args.config,
+        config_dir=getattr(args, "config_dir", None),
+        metrics_port=args.metrics_port,
         shutdown_grace_secs=args.grace_secs,
         flatten_on_shutdown=args.flatten_on_shutdown,
     )

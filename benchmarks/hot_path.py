@@ -1,0 +1,246 @@
+"""Benchmark: one market's hot path — parse → book → fair price → quoting → risk → reconcile.
+
+Replays 100,000 recorded-format Kalshi deltas with Polymarket updates mixed in (about one per
+ten, see ``benchmarks/fixtures.py``) through the real parsers, the real Kalshi feed state and
+book, the real Polymarket signal store and the core's ``transition`` as the engine's
+``MarketHost`` steps it. The venue acknowledges every order action 40 ms (of tape time) after
+it was decided, so the live-order view stays realistic. Prints one JSON line; targets on a
+2-core machine: p99 ≤ 200 µs, ≥ 30,000 messages/s, ratio to a bare ``orjson.loads`` ≤ 15,
+peak RSS ≤ 120 MB. ``--profile`` also prints the top cProfile entries to stderr.
+
+    .venv/bin/python benchmarks/hot_path.py [--deltas 100000] [--seed 7] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import json
+import pstats
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bot")]
+
+from benchmarks import fixtures  # noqa: E402
+from touchline_bot.core import decisions, events, orders, transition, units  # noqa: E402
+from touchline_bot.core import market as core_market  # noqa: E402
+from touchline_bot.core import params as core_params  # noqa: E402
+from touchline_bot.core import types as core_types  # noqa: E402
+from touchline_bot.engine import host  # noqa: E402
+from touchline_bot.venues.kalshi import feed as kalshi_feed  # noqa: E402
+from touchline_bot.venues.kalshi import messages as kalshi_messages  # noqa: E402
+from touchline_bot.venues.polymarket import messages as poly_messages  # noqa: E402
+from touchline_bot.venues.polymarket import store as poly_store  # noqa: E402
+
+START_MS = 1_795_867_200_000
+"""2026-11-28 12:00 UTC: three hours before the replayed market's kickoff."""
+WARMUP_DELTAS = 5_000
+"""Replayed untimed first: 20 s of tape covers the bot's 5 s warmup and warms the caches."""
+ACK_LATENCY_MS = 40
+"""How long after a decision (tape time) the venue answers every order action in flight."""
+BOOK_LEVELS = 5
+ORDER_ACTIONS = (decisions.PlaceOrder, decisions.AmendOrder, decisions.DecreaseOrder,
+                 decisions.CancelOrder)  # fmt: skip
+TARGETS = {"p99_us": 200.0, "msgs_per_sec": 30_000.0, "ratio_to_parse": 15.0, "rss_mb": 120.0}
+
+
+class Pipeline:
+    """One market's hot path as the engine runs it, without sockets, tasks or metrics."""
+
+    def __init__(self, *, start_ms: int) -> None:
+        self.feed = kalshi_feed.FeedState([fixtures.TICKER], use_yes_price=False, private=False)
+        self.store = poly_store.SignalStore([fixtures.TOKEN])
+        kickoff_ms = start_ms + 3 * 3_600_000
+        spec = core_market.MarketSpec(
+            "bench", fixtures.TICKER, kickoff_ms=kickoff_ms, scheduled_end_ms=kickoff_ms + 6_300_000
+        )
+        state = transition.initial(spec, core_params.StrategyParams(), now_ms=start_ms)
+        self.host = host.MarketHost("bench", state)
+        budget = units.Money(125 * units.MONEY_SCALE)
+        self.host.step(events.LeaseGranted(start_ms, budget, expires_at_ms=kickoff_ms))
+        self.ack_due_ms: int | None = None
+        self.reset_counts()
+
+    def reset_counts(self) -> None:
+        """Forget what the warmup produced."""
+        self.decisions: dict[str, int] = {}
+        self.state_changes: list[str] = []
+        self.ack_events = 0
+        self.quoting_frames = 0
+
+    def on_frame(self, frame: fixtures.Frame) -> None:
+        """Parse one frame, apply it to its book and step the core with the event it makes."""
+        if frame.venue is core_types.Venue.KALSHI:
+            event = self._kalshi(frame)
+        else:
+            event = self._poly(frame)
+        if event is not None:
+            self._step(event)
+        self.quoting_frames += self.host.machine_state is core_types.MachineState.QUOTING
+
+    def _kalshi(self, frame: fixtures.Frame) -> events.Event | None:
+        message = kalshi_messages.parse_frame(frame.raw, use_yes_price=False)
+        if message is None:
+            return None
+        self.feed.handle(message)
+        book = self.feed.books[fixtures.TICKER]
+        return events.BookUpdated(frame.ts_ms, book.top(BOOK_LEVELS))
+
+    def _poly(self, frame: fixtures.Frame) -> events.Event | None:
+        changed: list[str] = []
+        for message in poly_messages.parse_frame(frame.raw):
+            changed += self.store.apply(message, now_ms=frame.ts_ms, source=poly_store.Source.WS)
+        top = self.store.top(fixtures.TOKEN)
+        if fixtures.TOKEN not in changed or top is None:
+            return None
+        return events.SignalUpdated(
+            frame.ts_ms, top, self.store.newest_source_ts_ms(fixtures.TOKEN)
+        )
+
+    def _step(self, event: events.Event) -> None:
+        for decision in self.host.step(event):
+            name = type(decision).__name__
+            self.decisions[name] = self.decisions.get(name, 0) + 1
+            if isinstance(decision, decisions.StateChanged):
+                self.state_changes.append(f"{decision.state.value}:{decision.reason}")
+            if isinstance(decision, ORDER_ACTIONS) and self.ack_due_ms is None:
+                self.ack_due_ms = event.ts_ms + ACK_LATENCY_MS
+
+    def deliver_acks(self, now_ms: int) -> None:
+        """When due, the venue carries out every order action in flight on its terms."""
+        if self.ack_due_ms is None or now_ms < self.ack_due_ms:
+            return
+        self.ack_due_ms = None
+        for cid in list(self.host.state.live):
+            # Read each order afresh: an earlier answer may have moved it again.
+            order = self.host.state.live.get(cid)
+            answer: events.Event
+            if order is None:
+                continue
+            if order.status is orders.OrderStatus.PENDING_CANCEL:
+                answer = events.OrderCancelled(now_ms, cid)
+            elif order.in_flight:
+                price = order.price if order.pending_price is None else order.pending_price
+                qty = order.qty if order.pending_qty is None else order.pending_qty
+                answer = events.OrderAcknowledged(now_ms, cid, f"v-{cid}", price, qty)
+            else:
+                continue
+            self.ack_events += 1
+            self._step(answer)
+
+
+def _percentile_us(sorted_ns: list[int], fraction: float) -> float:
+    index = min(len(sorted_ns) - 1, int(fraction * len(sorted_ns)))
+    return sorted_ns[index] / 1_000
+
+
+def _replay(run: Pipeline, frames: list[fixtures.Frame]) -> tuple[list[int], int]:
+    """Per-message latencies (ns, acknowledgements excluded) and the whole loop's ns."""
+    latencies = [0] * len(frames)
+    clock = time.perf_counter_ns
+    begin = clock()
+    for i, frame in enumerate(frames):
+        run.deliver_acks(frame.ts_ms)
+        t0 = clock()
+        run.on_frame(frame)
+        latencies[i] = clock() - t0
+    return latencies, clock() - begin
+
+
+def _parse_only_ns(frames: list[fixtures.Frame]) -> int:
+    """The whole-loop ns of just ``orjson.loads`` over the same bytes (best of three)."""
+    loads = orjson.loads
+    best = 0
+    for _ in range(3):
+        begin = time.perf_counter_ns()
+        for frame in frames:
+            loads(frame.raw)
+        elapsed = time.perf_counter_ns() - begin
+        best = elapsed if best == 0 else min(best, elapsed)
+    return best
+
+
+def _rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux: the peak of the whole process, frames included.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _report(
+    run: Pipeline, frames: list[fixtures.Frame], latencies: list[int], total_ns: int
+) -> dict[str, Any]:
+    ordered = sorted(latencies)
+    per_msg_ns = total_ns / len(frames)
+    parse_ns = _parse_only_ns(frames) / len(frames)
+    kalshi = sum(f.venue is core_types.Venue.KALSHI for f in frames)
+    result: dict[str, Any] = {
+        "benchmark": "hot_path",
+        "messages": len(frames),
+        "kalshi_deltas": kalshi,
+        "poly_updates": len(frames) - kalshi,
+        "p50_us": round(_percentile_us(ordered, 0.50), 2),
+        "p99_us": round(_percentile_us(ordered, 0.99), 2),
+        "max_us": round(ordered[-1] / 1_000, 2),
+        "msgs_per_sec": round(1e9 / per_msg_ns),
+        "parse_only_us": round(parse_ns / 1_000, 3),
+        "ratio_to_parse": round(per_msg_ns / parse_ns, 1),
+        "rss_mb": round(_rss_mb(), 1),
+        "quoting_fraction": round(run.quoting_frames / len(frames), 4),
+        "ack_events": run.ack_events,
+        "decisions": dict(sorted(run.decisions.items())),
+        "state_changes": run.state_changes,
+    }
+    result["targets_met"] = {
+        "p99_us": result["p99_us"] <= TARGETS["p99_us"],
+        "msgs_per_sec": result["msgs_per_sec"] >= TARGETS["msgs_per_sec"],
+        "ratio_to_parse": result["ratio_to_parse"] <= TARGETS["ratio_to_parse"],
+        "rss_mb": result["rss_mb"] <= TARGETS["rss_mb"],
+    }
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the tape, warm up, replay it timed, print one JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deltas", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="cProfile top entries to stderr")
+    args = parser.parse_args(argv)
+    tape = fixtures.generate(WARMUP_DELTAS + args.deltas, seed=args.seed, start_ms=START_MS)
+    split = _after_deltas(tape, WARMUP_DELTAS)
+    warmup, frames = tape[:split], tape[split:]
+    run = Pipeline(start_ms=START_MS)
+    _replay(run, warmup)
+    run.reset_counts()
+    gc.collect()
+    # The tape is the benchmark's own data, not the bot's: keep the cyclic GC from walking it.
+    gc.freeze()
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(_replay, run, frames)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
+        return 0
+    latencies, total_ns = _replay(run, frames)
+    print(json.dumps(_report(run, frames, latencies, total_ns)))
+    return 0
+
+
+def _after_deltas(tape: list[fixtures.Frame], deltas: int) -> int:
+    """The index just past the ``deltas``-th Kalshi delta (the snapshots come first)."""
+    seen = 0
+    for i, frame in enumerate(tape[2:], start=2):
+        seen += frame.venue is core_types.Venue.KALSHI
+        if seen == deltas:
+            return i + 1
+    return len(tape)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
