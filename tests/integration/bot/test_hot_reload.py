@@ -1,0 +1,91 @@
+"""Hot reload against the simulators: a bot quoting both sides picks up a wider prematch spread
+from its configuration file within one requote, by amending its resting orders in place (same
+venue and client order ids, nothing cancelled), and reports the new parameter version."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.bot import conftest
+from touchline_bot import config
+from touchline_bot.core import units
+from touchline_bot.engine import app as bot_app
+from touchline_bot.engine import clock as engine_clock
+from touchline_bot.sim.kalshi import model
+
+MARKET = "epl-ars-che-20261128-ars"
+TICKER = "KXEPLGAME-26NOV28ARSCHE-ARS"
+QUOTE_SECS = 30.0
+# The watcher polls every second; a requote follows the next heartbeat.
+RELOAD_SECS = 10.0
+SHIPPED = "half_spread_base_dollars: 0.03"
+WIDER = "half_spread_base_dollars: 0.06"
+# Each side moves out by the change of the base half-spread.
+WIDENING = units.parse_dollars("0.03")
+
+
+@pytest.fixture
+async def bot(stack: conftest.Stack) -> AsyncIterator[bot_app.BotApp]:
+    resolved = config.load(stack.config_path).market(MARKET)
+    options = bot_app.AppOptions(
+        http_port=0, config_path=stack.config_path, shutdown_grace_secs=5.0
+    )
+    app = bot_app.BotApp((resolved,), stack.endpoints(), engine_clock.WallClock(), options)
+    await app.start()
+    try:
+        yield app
+    finally:
+        assert await app.shutdown("test over")
+
+
+def _quotes(stack: conftest.Stack) -> dict[str, model.Order]:
+    return {o.book_side: o for o in stack.resting(TICKER)}
+
+
+def _prices(stack: conftest.Stack) -> tuple[int, int] | None:
+    """Our resting (bid, ask) prices, once both sides rest."""
+    quotes = _quotes(stack)
+    if set(quotes) != {"bid", "ask"}:
+        return None
+    return quotes["bid"].price, quotes["ask"].price
+
+
+def _ids(stack: conftest.Stack) -> set[tuple[str, str, str]]:
+    return {(o.book_side, o.order_id, o.client_order_id) for o in stack.resting(TICKER)}
+
+
+async def _state(http: httpx.AsyncClient) -> dict[str, Any]:
+    (entry,) = (await http.get("/state")).json()["markets"]
+    assert isinstance(entry, dict)
+    return entry
+
+
+@pytest.mark.slow
+async def test_wider_spread_in_the_file_amends_both_quotes_in_place_and_bumps_the_version(
+    stack: conftest.Stack, bot: bot_app.BotApp
+) -> None:
+    await conftest.until(
+        lambda: _prices(stack) is not None, timeout_secs=QUOTE_SECS, what="a bid and an ask"
+    )
+    before, before_ids = _prices(stack), _ids(stack)
+    assert before is not None
+    wider = (before[0] - WIDENING, before[1] + WIDENING)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.http_port}") as http:
+        before_version = (await _state(http))["params_version"]
+        text = stack.config_path.read_text()
+        assert SHIPPED in text
+        stack.config_path.write_text(text.replace(SHIPPED, WIDER, 1))
+        await conftest.until(
+            lambda: _prices(stack) == wider,
+            timeout_secs=RELOAD_SECS,
+            what=f"quotes {wider} on the simulator (were {before})",
+        )
+        after = await _state(http)
+    assert _ids(stack) == before_ids
+    assert [o for o in stack.ever_ordered() if o.status is model.OrderStatus.CANCELED] == []
+    assert after["params_version"] != before_version
+    assert after["state"] == "QUOTING"
