@@ -137,3 +137,36 @@ def test_flatten_never_grows_the_position(
         after = position + q.side.sign * q.qty
         assert abs(after) <= abs(position)
         assert (after >= 0) == (position >= 0) or after == 0
+        assert grid.is_valid(q.price)
+
+
+@given(
+    position=st.integers(-10_000, 10_000).filter(bool),
+    fair=st.integers(100, 9_900),
+    elapsed=st.integers(0, 100_000),
+    loss=st.integers(0, 1_000),
+    grid=GRIDS,
+    data=st.data(),
+)
+def test_flatten_rests_without_crossing_then_crosses_within_the_loss_bound(
+    position: int, fair: int, elapsed: int, loss: int, grid: units.PriceGrid, data: st.DataObject
+) -> None:
+    book = data.draw(books(grid))
+    params = FlattenParams(enabled=True, passive_timeout_ms=30_000, max_cross_loss=P(loss))
+    quotes = flatten.flatten_quotes(
+        position_qty=position,
+        fair=P(fair),
+        book=book,
+        grid=grid,
+        started_ms=0,
+        now_ms=elapsed,
+        params=params,
+    )
+    for q in quotes:
+        through = fair - q.price if q.side is Side.ASK else q.price - fair
+        assert through <= loss
+        assert q.post_only is (elapsed < params.passive_timeout_ms)
+        if q.post_only and q.side is Side.ASK and book.best_bid is not None:
+            assert q.price > book.best_bid[0]
+        if q.post_only and q.side is Side.BID and book.best_ask is not None:
+            assert q.price < book.best_ask[0]
