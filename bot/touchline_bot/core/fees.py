@@ -5,7 +5,9 @@ maker = round up to the cent of  M × 0.0175 × C × P × (1 − P)   (``quadrat
         round up to the cent of  M × 0.035  × C × P × (1 − P)   (``..._combo_maker_fees``: half
                                                                  the taker coefficient)
 with C contracts, P the price in dollars and M the series ``fee_multiplier`` (an event's
-override already applied in the ``FeeSchedule``). Other fee types charge makers nothing.
+override already applied in the ``FeeSchedule``). Other fee types charge makers nothing. The
+``flat`` type's specific table has never been seen live; it is charged as ``quadratic`` (the
+general table), which is the documented general schedule.
 
 This module must not: read clocks, do I/O, or import anything outside the standard library.
 """

@@ -46,9 +46,38 @@ def test_maker_fee_depends_on_the_series_fee_type(schedule: FeeSchedule, expecte
     assert _dollars(fees.maker_fee(units.Price(5000), units.Qty(10_000), schedule)) == expected
 
 
-def test_fee_multiplier_scales_the_fee() -> None:
-    doubled = FeeSchedule(FeeType.QUADRATIC, multiplier_bps=20_000)
-    assert _dollars(fees.taker_fee(units.Price(5000), units.Qty(10_000), doubled)) == "3.50"
+@pytest.mark.parametrize(
+    ("schedule", "taker", "maker"),
+    [
+        pytest.param(FeeSchedule(FeeType.QUADRATIC, 20_000), "3.50", "0.00", id="doubled"),
+        pytest.param(
+            FeeSchedule(FeeType.QUADRATIC_WITH_MAKER_FEES, 5_000), "0.88", "0.22", id="half"
+        ),
+        pytest.param(
+            FeeSchedule(FeeType.QUADRATIC_WITH_MAKER_FEES, 0), "0.00", "0.00", id="fee-free"
+        ),
+        pytest.param(FeeSchedule(FeeType.FLAT), "1.75", "0.00", id="flat-treated-as-quadratic"),
+    ],
+)
+def test_fee_multiplier_scales_taker_and_maker_fees(
+    schedule: FeeSchedule, taker: str, maker: str
+) -> None:
+    price, hundred = units.Price(5000), units.Qty(10_000)
+    assert _dollars(fees.taker_fee(price, hundred, schedule)) == taker
+    assert _dollars(fees.maker_fee(price, hundred, schedule)) == maker
+
+
+@pytest.mark.parametrize(
+    ("price", "qty"),
+    [
+        pytest.param(0, 10_000, id="zero-price"),
+        pytest.param(10_000, 10_000, id="one-dollar"),
+        pytest.param(5_000, 0, id="no-contracts"),
+    ],
+)
+def test_no_fee_without_risk(price: int, qty: int) -> None:
+    assert fees.taker_fee(units.Price(price), units.Qty(qty), MAKER) == 0
+    assert fees.maker_fee(units.Price(price), units.Qty(qty), MAKER) == 0
 
 
 def test_fractional_contracts_are_charged_exactly_then_rounded_up() -> None:

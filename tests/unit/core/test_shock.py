@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from touchline_bot.core import shock, units
 from touchline_bot.core.params import ShockParams
 
@@ -39,3 +41,36 @@ def test_no_shock_during_warmup() -> None:
 def test_unchanged_price_is_not_a_sample() -> None:
     state = _feed([4_500, 4_510])
     assert shock.update(state, units.Price(4_510), 5_000, PARAMS) == state
+
+
+@pytest.mark.parametrize(
+    ("quiet_changes", "jump", "shocked"),
+    [
+        pytest.param(4, 2_000, False, id="jump-as-fifth-change-still-warming-up"),
+        pytest.param(5, 2_000, True, id="jump-as-sixth-change-after-warmup"),
+        pytest.param(20, 140, False, id="below-three-floor-sigmas"),
+        pytest.param(20, 150, True, id="three-floor-sigmas-exactly"),
+        pytest.param(20, -2_000, True, id="a-fall-is-a-shock-too"),
+    ],
+)
+def test_shock_needs_warmup_and_three_sigmas(quiet_changes: int, jump: int, shocked: bool) -> None:
+    quiet = [4_500 + (10 if i % 2 else -10) for i in range(quiet_changes + 1)]
+    state = _feed([*quiet, quiet[-1] + jump])
+    assert shock.in_shock(state, quiet_changes * 1_000 + 1_000) is shocked
+
+
+def test_score_uses_the_sigma_before_the_jump() -> None:
+    quiet = [4_500 + (10 if i % 2 else -10) for i in range(21)]
+    state = _feed([*quiet, quiet[-1] + 500])
+    # sigma of ±20 moves is floored at min_sigma (50): 500 / 50 = 10
+    assert state.score == pytest.approx(10.0)
+
+
+def test_a_second_shock_extends_the_pause() -> None:
+    quiet = [4_500 + (10 if i % 2 else -10) for i in range(21)]
+    first = _feed([*quiet, quiet[-1] + 2_000])
+    later_ms = 21_000 + 5_000
+    assert first.last_fair is not None
+    # Back down by as much: sigma is now ~633 after the first jump, so 2,000 scores ~3.2.
+    second = shock.update(first, units.Price(first.last_fair - 2_000), later_ms, PARAMS)
+    assert second.paused_until_ms == later_ms + PARAMS.pause_ms
