@@ -70,6 +70,7 @@ def buffer_per_contract(
         fee = conservative_fee(price, hundred, params.conservative_fee_rate_bps)
     else:
         fee = maker_fee(price, hundred, schedule)
-    # Money for 100 contracts -> price per contract: Money / (100 × QTY_SCALE) / 100 (µ$→1e-4$).
+    # The fee of 100 contracts, in micro-dollars, shared over 100 contracts and converted to
+    # a Price (1/10,000 $ = 100 micro-dollars), rounding up at each step.
     per_contract_micro = -(-fee // 100)
     return units.Price(-(-per_contract_micro // (units.MONEY_SCALE // units.PRICE_SCALE)))

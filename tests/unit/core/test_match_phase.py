@@ -34,6 +34,7 @@ def test_phase_at(now: int, phase: MatchPhase) -> None:
     [
         pytest.param(0, KICKOFF, id="prematch-next-is-kickoff"),
         pytest.param(KICKOFF, END - STOP, id="inplay-next-is-stop"),
+        pytest.param(END - STOP - 1, END - STOP, id="last-inplay-ms-next-is-stop"),
         pytest.param(END, None, id="stopped-no-more"),
     ],
 )
@@ -44,3 +45,22 @@ def test_next_change(now: int, expected: int | None) -> None:
         )
         == expected
     )
+
+
+@pytest.mark.parametrize(
+    ("now", "phase", "change"),
+    [
+        pytest.param(KICKOFF - 1, MatchPhase.PREMATCH, KICKOFF, id="before-kickoff"),
+        pytest.param(KICKOFF, MatchPhase.STOP_QUOTING, None, id="at-kickoff-already-stopped"),
+    ],
+)
+def test_stop_margin_longer_than_the_match_never_quotes_in_play(
+    now: int, phase: MatchPhase, change: int | None
+) -> None:
+    times = {
+        "kickoff_ms": KICKOFF,
+        "scheduled_end_ms": KICKOFF + 60_000,
+        "stop_before_end_ms": STOP,
+    }
+    assert match_phase.phase_at(now, **times) is phase
+    assert match_phase.next_change_ms(now, **times) == change
