@@ -110,7 +110,10 @@ def _price(side: Side, raw: int, inputs: QuoteInputs, bounds: tuple[int, int]) -
 
 
 def desired_quotes(inputs: QuoteInputs, params: QuotingParams) -> tuple[Quote, ...]:
-    """Bids then asks, touch-most level first; empty sides are simply absent."""
+    """Bids then asks, touch-most level first; empty sides are simply absent. Nothing at all
+    against a book the adapter knows is wrong (``valid`` false): the guards would be blind."""
+    if not inputs.book.valid:
+        return ()
     half = half_spread(inputs, params)
     centre = _centre(inputs, params)
     bounds = (

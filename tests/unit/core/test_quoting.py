@@ -158,3 +158,8 @@ def test_sub_penny_grid_snaps_bids_down_and_asks_up() -> None:
     params = dataclasses.replace(PARAMS, adverse_selection_buffer=P(0), ladder_levels=1)
     prices = {q.side: q.price for q in quoting.desired_quotes(inputs, params)}
     assert prices == {Side.BID: 4_200, Side.ASK: 4_810}
+
+
+def test_no_quotes_against_a_book_known_to_be_wrong() -> None:
+    gap = dataclasses.replace(INPUTS, book=KalshiTop(BOOK.bids, BOOK.asks, valid=False))
+    assert quoting.desired_quotes(gap, PARAMS) == ()
