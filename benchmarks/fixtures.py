@@ -12,6 +12,7 @@ moves the way a quiet pre-match market does (no shock). About one Polymarket upd
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import orjson
@@ -53,9 +54,14 @@ class _Books:
     seq: int = 0
 
 
-def _kalshi_frame(books: _Books, kind: str, msg: dict[str, object]) -> bytes:
+def _dumps(doc: object) -> bytes:
+    # orjson hands back its 4 KiB working buffer; an exact copy keeps the tape's RSS honest.
+    return bytes(memoryview(orjson.dumps(doc)))
+
+
+def _kalshi_frame(books: _Books, kind: str, msg: Mapping[str, object]) -> bytes:
     books.seq += 1
-    return orjson.dumps({"type": kind, "sid": KALSHI_SID, "seq": books.seq, "msg": msg})
+    return _dumps({"type": kind, "sid": KALSHI_SID, "seq": books.seq, "msg": msg})
 
 
 def _kalshi_delta(books: _Books, side: str, price: int, delta: int, ts_ms: int) -> bytes:
@@ -88,10 +94,8 @@ def _random_kalshi(books: _Books, rng: random.Random, ts_ms: int) -> bytes:
     distance = min(KALSHI_DEPTH - 1, int(rng.expovariate(0.4)))
     price = top - TICK * distance
     resting = (books.yes if side == "yes" else books.no).get(price, 0)
-    if resting > 0 and rng.random() < 0.45:
-        delta = -rng.randint(1, resting)
-    else:
-        delta = _size(rng)
+    removes = resting > 0 and rng.random() < 0.45
+    delta = -rng.randint(1, resting) if removes else _size(rng)
     return _kalshi_delta(books, side, price, delta, ts_ms)
 
 
@@ -131,7 +135,7 @@ def _poly_frame(books: _Books, changes: list[tuple[str, int, int]], ts_ms: int) 
             levels.pop(price, None)
         entries.extend(_poly_entries(books, side, price))
     event = poly_wire.price_change_event(market=CONDITION_ID, timestamp_ms=ts_ms, entries=entries)
-    return orjson.dumps(event)
+    return _dumps(event)
 
 
 def _random_poly(books: _Books, rng: random.Random, ts_ms: int) -> bytes:
@@ -165,6 +169,14 @@ def _move_mid(books: _Books, rng: random.Random, ts_ms: int) -> list[Frame]:
     return frames
 
 
+def _kalshi_levels(levels: dict[int, int]) -> list[list[str]]:
+    return [[kalshi_wire.dollars(p), kalshi_wire.count(q)] for p, q in sorted(levels.items())]
+
+
+def _poly_levels(levels: list[tuple[int, int]]) -> list[dict[str, str]]:
+    return [{"price": poly_wire.price_text(p), "size": poly_wire.size_text(q)} for p, q in levels]
+
+
 def _snapshots(books: _Books, rng: random.Random, ts_ms: int) -> list[Frame]:
     for k in range(1, KALSHI_DEPTH + 1):
         books.yes[books.mid - TICK * k] = _size(rng)
@@ -174,21 +186,21 @@ def _snapshots(books: _Books, rng: random.Random, ts_ms: int) -> list[Frame]:
         books.asks[books.mid + TICK * k] = _size(rng) * 10
     kalshi = {
         "market_ticker": TICKER,
-        "yes_dollars_fp": [[kalshi_wire.dollars(p), kalshi_wire.count(q)] for p, q in sorted(books.yes.items())],
-        "no_dollars_fp": [[kalshi_wire.dollars(p), kalshi_wire.count(q)] for p, q in sorted(books.no.items())],
-    }  # fmt: skip
+        "yes_dollars_fp": _kalshi_levels(books.yes),
+        "no_dollars_fp": _kalshi_levels(books.no),
+    }
     poly = {
         "event_type": "book",
         "asset_id": TOKEN,
         "market": CONDITION_ID,
-        "bids": [{"price": poly_wire.price_text(p), "size": poly_wire.size_text(q)} for p, q in sorted(books.bids.items())],
-        "asks": [{"price": poly_wire.price_text(p), "size": poly_wire.size_text(q)} for p, q in sorted(books.asks.items(), reverse=True)],
+        "bids": _poly_levels(sorted(books.bids.items())),
+        "asks": _poly_levels(sorted(books.asks.items(), reverse=True)),
         "timestamp": str(ts_ms),
         "hash": "0x0",
-    }  # fmt: skip
+    }
     return [
         Frame(types.Venue.KALSHI, ts_ms, _kalshi_frame(books, "orderbook_snapshot", kalshi)),
-        Frame(types.Venue.POLYMARKET, ts_ms, orjson.dumps([poly])),
+        Frame(types.Venue.POLYMARKET, ts_ms, _dumps([poly])),
     ]
 
 

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bot")]
 
 from benchmarks import fixtures  # noqa: E402
+
 from touchline_bot.core import decisions, events, orders, transition, units  # noqa: E402
 from touchline_bot.core import market as core_market  # noqa: E402
 from touchline_bot.core import params as core_params  # noqa: E402
@@ -75,15 +76,17 @@ class Pipeline:
         self.state_changes: list[str] = []
         self.ack_events = 0
         self.quoting_frames = 0
+        self.core_ns = 0
+        """Time spent in the core step (``transition``) for the frames' own events."""
 
     def on_frame(self, frame: fixtures.Frame) -> None:
         """Parse one frame, apply it to its book and step the core with the event it makes."""
-        if frame.venue is core_types.Venue.KALSHI:
-            event = self._kalshi(frame)
-        else:
-            event = self._poly(frame)
+        kalshi = frame.venue is core_types.Venue.KALSHI
+        event = self._kalshi(frame) if kalshi else self._poly(frame)
         if event is not None:
+            begin = time.perf_counter_ns()
             self._step(event)
+            self.core_ns += time.perf_counter_ns() - begin
         self.quoting_frames += self.host.machine_state is core_types.MachineState.QUOTING
 
     def _kalshi(self, frame: fixtures.Frame) -> events.Event | None:
@@ -191,6 +194,7 @@ def _report(
         "msgs_per_sec": round(1e9 / per_msg_ns),
         "parse_only_us": round(parse_ns / 1_000, 3),
         "ratio_to_parse": round(per_msg_ns / parse_ns, 1),
+        "core_share": round(run.core_ns / sum(latencies), 3),
         "rss_mb": round(_rss_mb(), 1),
         "quoting_fraction": round(run.quoting_frames / len(frames), 4),
         "ack_events": run.ack_events,
