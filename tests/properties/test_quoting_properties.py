@@ -89,10 +89,14 @@ def test_quotes_are_on_the_grid_inside_bounds_and_within_size_caps(
     inputs, params = case
     low = max(params.min_price, inputs.grid.min_price)
     high = min(params.max_price, inputs.grid.max_price)
+    touch = (inputs.book.best_bid, inputs.book.best_ask)
+    depth = sum(level[1] for level in touch if level is not None)
     for q in quoting.desired_quotes(inputs, params):
         assert inputs.grid.is_valid(q.price)
         assert low <= q.price <= high
         assert params.min_order_qty <= q.qty <= params.max_order_qty
+        if depth:
+            assert q.qty <= depth * params.depth_fraction_bps // 10_000
         risk = q.price if q.side is Side.BID else units.ONE_DOLLAR - q.price
         assert risk * q.qty <= params.max_order_notional
         assert q.post_only

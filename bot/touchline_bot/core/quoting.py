@@ -6,8 +6,10 @@ position is shrunk as the position grows, and an optional ladder adds levels fur
 Prices are snapped outward to the market's grid (bids down, asks up) and kept inside
 [min price, max price]; the post-only guards keep a bid below the best ask and an ask above the
 best bid. Sizes are capped by notional (a bid risks price × size, an ask (1 − price) × size),
-by contracts, and by a fraction of the visible depth on the side we join (the other side's
-when ours is empty; no depth cap on an empty book).
+by contracts, and by ``depth_fraction_bps`` of the visible depth at the touch — the best bid's
+size plus the best ask's (the seed's "25% of book"; the touch only, so the cap does not depend
+on how many levels the view holds, and a thin side can still be quoted against a deep one); an
+empty book has no depth cap (the other caps still hold).
 
 This module must not: read clocks, do I/O, or import anything outside the standard library.
 """
@@ -75,10 +77,8 @@ def _crosses(side: Side, price: int, book: KalshiTop) -> bool:
     return book.best_bid is not None and price <= book.best_bid[0]
 
 
-def _depth(side: Side, book: KalshiTop) -> int:
-    ours = book.bids if side is Side.BID else book.asks
-    theirs = book.asks if side is Side.BID else book.bids
-    return sum(q for _, q in ours) or sum(q for _, q in theirs)
+def _depth(book: KalshiTop) -> int:
+    return sum(level[1] for level in (book.best_bid, book.best_ask) if level is not None)
 
 
 def _size(side: Side, price: int, inputs: QuoteInputs, params: QuotingParams) -> int:
@@ -86,7 +86,7 @@ def _size(side: Side, price: int, inputs: QuoteInputs, params: QuotingParams) ->
     qty: int = params.max_order_qty
     if risk_per_contract > 0:
         qty = min(qty, params.max_order_notional // risk_per_contract)
-    depth = _depth(side, inputs.book)
+    depth = _depth(inputs.book)
     if depth > 0:
         qty = min(qty, depth * params.depth_fraction_bps // BPS)
     adds = inputs.position_qty * side.sign >= 0

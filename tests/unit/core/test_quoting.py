@@ -56,8 +56,15 @@ def test_size_is_capped_by_notional_contracts_and_depth() -> None:
     assert bid.price * bid.qty <= PARAMS.max_order_notional
     assert (units.ONE_DOLLAR - ask.price) * ask.qty <= PARAMS.max_order_notional
     assert bid.qty <= PARAMS.max_order_qty
-    thin = dataclasses.replace(INPUTS, book=KalshiTop(((P(4_000), Q(400)),), ((P(5_000), Q(400)),)))
-    assert all(q.qty <= 100 for q in quoting.desired_quotes(thin, PARAMS))
+    # 25% of the depth at the touch: (1 + 3) contracts -> 1 contract per quote; deeper levels
+    # do not count
+    thin = dataclasses.replace(
+        INPUTS,
+        book=KalshiTop(
+            ((P(4_000), Q(100)), (P(3_900), Q(90_000))), ((P(5_000), Q(300)), (P(5_100), Q(90_000)))
+        ),
+    )
+    assert [q.qty for q in quoting.desired_quotes(thin, PARAMS)] == [100, 100]
 
 
 def test_ladder_adds_levels_further_out() -> None:
