@@ -71,6 +71,22 @@ def test_a_second_shock_extends_the_pause() -> None:
     first = _feed([*quiet, quiet[-1] + 2_000])
     later_ms = 21_000 + 5_000
     assert first.last_fair is not None
-    # Back down by as much: sigma is now ~633 after the first jump, so 2,000 scores ~3.2.
+    # Back down by as much: sigma is ~620 after the first jump, so 2,000 scores over 3.
     second = shock.update(first, units.Price(first.last_fair - 2_000), later_ms, PARAMS)
     assert second.paused_until_ms == later_ms + PARAMS.pause_ms
+
+
+@pytest.mark.parametrize(
+    ("silence_ms", "shocked"),
+    [
+        pytest.param(1_000, False, id="right-after-a-goal-the-next-jump-is-ordinary"),
+        pytest.param(600_000, True, id="ten-quiet-minutes-later-it-is-a-shock-again"),
+    ],
+)
+def test_variance_fades_with_time(silence_ms: int, shocked: bool) -> None:
+    quiet = [4_500 + (10 if i % 2 else -10) for i in range(21)]
+    goal = _feed([*quiet, quiet[-1] + 3_000, quiet[-1] + 3_000 + 2_000])
+    later_ms = 22_000 + silence_ms
+    after = shock.update(goal, units.Price(quiet[-1] + 3_000), later_ms, PARAMS)
+    assert (after.score * 1_000 >= PARAMS.threshold_milli) is shocked
+    assert (after.paused_until_ms == later_ms + PARAMS.pause_ms) is shocked
