@@ -33,6 +33,10 @@ class MarketHost:
     settlement_message: str = ""
     errors: list[dict[str, Any]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if self.metrics is not None:
+            self.metrics.zero_series(self.market_id)
+
     @property
     def machine_state(self) -> MachineState:
         """The state machine's state."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from touchline_bot.core import units
-from touchline_bot.core.types import MachineState, MatchPhase
+from touchline_bot.core.types import MachineState, MatchPhase, Side
 
 LATENCY_BUCKETS_SECS = (
     0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
@@ -26,6 +26,16 @@ def dollars(value: int) -> float:
 def money_dollars(value: int) -> float:
     """Money (1/1,000,000 $) to dollars, for export only."""
     return value / units.MONEY_SCALE
+
+
+ORDER_ACTIONS = ("place", "amend", "decrease", "cancel", "cancel_all")
+"""The executor's action kinds (``touchline_order_actions_total{action}``)."""
+REJECTION_REASONS = (
+    "post_only_cross", "market_inactive", "rate_limited", "insufficient_balance", "unknown_order",
+)  # fmt: skip
+"""The usual venue refusals, pre-created at zero so rate panels and ratios have a series."""
+PAUSE_REASONS = ("shock", "stale", "halted")
+VENUES = ("kalshi", "polymarket")
 
 
 def contracts(value: int) -> float:
@@ -191,6 +201,26 @@ class BotMetrics:
             buckets=LATENCY_BUCKETS_SECS,
             registry=registry,
         )
+
+    def zero_series(self, market: str) -> None:
+        """Create ``market``'s labelled counters at zero: a counter first seen at 1 has no
+        ``rate``/``increase``, and a dashboard panel or alert on a series that does not exist
+        yet shows no data instead of 0."""
+        for action in ORDER_ACTIONS:
+            self.order_actions.labels(market, action)
+        for reason in REJECTION_REASONS:
+            self.rejections.labels(market, reason)
+        for side in Side:
+            self.fills.labels(market, side.value)
+            self.filled_contracts.labels(market, side.value)
+        for reason in PAUSE_REASONS:
+            self.pauses.labels(market, reason)
+        for venue in VENUES:
+            self.reconnects.labels(market, venue)
+            self.malformed.labels(market, venue)
+            self.rate_limited.labels(market, venue)
+        self.fees.labels(market)
+        self.sequence_gaps.labels(market)
 
     def set_state(self, market: str, state: MachineState) -> None:
         """One-hot state gauge."""
