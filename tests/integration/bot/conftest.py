@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,9 @@ SHIPPED_CONFIG = REPO / "config" / "markets_soccer.yaml"
 KEY_ID = "touchline-bot-it-key"
 FAIR = units.parse_dollars("0.5000")
 POLL_SECS = 0.05
+# Other makers inside our quotes, as in a liquid market: the touch is theirs, so the fair price
+# and our size cap (a fraction of the depth at the touch) do not move with our own orders.
+STREET = scenario.KalshiBook(half_spread=Decimal("0.02"), depth_contracts=Decimal("40"), levels=3)
 ACTIVITY_SECS = 0.5
 
 
@@ -42,6 +46,27 @@ async def until(predicate: Callable[[], bool], *, timeout_secs: float, what: str
     while not predicate():
         if loop.time() > deadline:
             raise AssertionError(f"{what}: not within {timeout_secs} s")
+        await asyncio.sleep(POLL_SECS)
+
+
+async def until_async(
+    probe: Callable[[], Awaitable[bool]], *, timeout_secs: float, what: str
+) -> None:
+    """``until`` for a probe that awaits (an HTTP request to the bot)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_secs
+    while not await probe():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what}: not within {timeout_secs} s")
+        await asyncio.sleep(POLL_SECS)
+
+
+async def holds(predicate: Callable[[], bool], *, for_secs: float, what: str) -> None:
+    """Poll ``predicate`` for ``for_secs`` of the event loop; fail the first time it is false."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + for_secs
+    while loop.time() < end:
+        assert predicate(), what
         await asyncio.sleep(POLL_SECS)
 
 
@@ -128,7 +153,7 @@ def _seed_poly(poly: poly_server.RunningPolySim, path: Path) -> None:
 def _seed_street(kalshi: kalshi_server.RunningKalshiSim, tickers: list[str]) -> None:
     now = engine_clock.now_ms()
     for ticker in tickers:
-        street.Street(kalshi.exchange, ticker, scenario.KalshiBook()).refresh(FAIR, now)
+        street.Street(kalshi.exchange, ticker, STREET).refresh(FAIR, now)
     kalshi.flush()
 
 

@@ -67,13 +67,17 @@ class BotProcess:
         assert port is not None
         return port
 
-    async def terminate(self, timeout_secs: float) -> int:
-        """SIGTERM, then the exit code (fails if it does not exit within ``timeout_secs``)."""
+    async def terminate(self, timeout_secs: float) -> tuple[int, float]:
+        """SIGTERM, then the exit code and the seconds the exit took (fails if it does not
+        exit within ``timeout_secs``)."""
+        loop = asyncio.get_running_loop()
+        sent = loop.time()
         self.proc.send_signal(signal.SIGTERM)
         try:
-            return await asyncio.wait_for(self.proc.wait(), timeout_secs)
+            code = await asyncio.wait_for(self.proc.wait(), timeout_secs)
         except TimeoutError as exc:
             raise AssertionError(f"no exit within {timeout_secs} s:\n{self.tail()}") from exc
+        return code, loop.time() - sent
 
     async def kill(self) -> None:
         """Teardown after a failed test: make sure nothing outlives it."""
