@@ -1,0 +1,1 @@
+"""A real Prometheus scraping running bots and the risk service."""
