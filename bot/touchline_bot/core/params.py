@@ -78,6 +78,8 @@ class ShockParams:
     """Changes seen before a score can flag a shock."""
     variance_half_life_ms: int = 60_000
     """The EWMA variance halves over this much time without changes."""
+    jump_window_ms: int = 3_000
+    """Moves are also scored from the price this long ago (a jump in several steps)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
 """Shock detection: an EWMA of squared fair-price changes, fading with a half-life in time,
 gives a typical move (sigma); a change of ``threshold`` sigmas or more is a shock and pauses
-quoting for ``pause_ms``.
+quoting for ``pause_ms``. A jump that arrives in several steps (a book rebuilt level by level,
+one venue moving before the other) is scored over ``jump_window_ms`` too: the move from the
+price at the window's start, against the sigma of that moment.
 
 The score is dimensionless, so it is a float; prices stay integers.
 
@@ -26,6 +28,9 @@ class ShockState:
     samples: int = 0
     score: float = 0.0
     paused_until_ms: int = 0
+    anchor_fair: units.Price | None = None
+    anchor_ts_ms: int = 0
+    anchor_sigma: float = 1.0
 
 
 INITIAL = ShockState()
@@ -34,7 +39,7 @@ INITIAL = ShockState()
 def update(state: ShockState, fair: units.Price, ts_ms: int, params: ShockParams) -> ShockState:
     """Feed one fair price; an unchanged price only ages nothing (no sample)."""
     if state.last_fair is None:
-        return ShockState(fair, ts_ms, 0.0, 0, 0.0, state.paused_until_ms)
+        return ShockState(fair, ts_ms, 0.0, 0, 0.0, state.paused_until_ms, fair, ts_ms)
     change = fair - state.last_fair
     if change == 0:
         return state
@@ -43,14 +48,17 @@ def update(state: ShockState, fair: units.Price, ts_ms: int, params: ShockParams
     elapsed_ms = max(0, ts_ms - state.last_ts_ms)
     faded = state.ewma_var * 0.5 ** (elapsed_ms / params.variance_half_life_ms)
     sigma = max(math.sqrt(faded), float(params.min_sigma))
-    score = abs(change) / sigma
+    anchor, anchor_ts, anchor_sigma = state.anchor_fair, state.anchor_ts_ms, state.anchor_sigma
+    if anchor is None or ts_ms - anchor_ts >= params.jump_window_ms:
+        anchor, anchor_ts, anchor_sigma = state.last_fair, state.last_ts_ms, sigma
+    score = max(abs(change) / sigma, abs(fair - anchor) / anchor_sigma)
     alpha = params.ewma_alpha_bps / BPS
     var = (1 - alpha) * faded + alpha * float(change * change)
     samples = state.samples + 1
     paused = state.paused_until_ms
     if samples > params.warmup_samples and score * 1000 >= params.threshold_milli:
         paused = max(paused, ts_ms + params.pause_ms)
-    return ShockState(fair, ts_ms, var, samples, score, paused)
+    return ShockState(fair, ts_ms, var, samples, score, paused, anchor, anchor_ts, anchor_sigma)
 
 
 def in_shock(state: ShockState, now_ms: int) -> bool:
