@@ -76,6 +76,8 @@ def _env(spec: models.SoccerMarketSpec, fleet: fleet_mod.Fleet) -> list[Obj]:
             "name": "POD_NAMESPACE",
             "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}},
         },
+        # The holder identity of the market's Lease.
+        {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
         {"name": "PYTHONDONTWRITEBYTECODE", "value": "1"},
         {"name": "TMPDIR", "value": SCRATCH_DIR},
     ]

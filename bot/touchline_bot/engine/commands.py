@@ -18,7 +18,7 @@ from touchline_bot import config
 from touchline_bot.config import pod
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
-from touchline_bot.engine import wiring
+from touchline_bot.engine import cluster, wiring
 from touchline_bot.telemetry import logs
 from touchline_bot.venues.kalshi import auth, errors
 
@@ -74,17 +74,20 @@ def _env_int(name: str, default: int | None) -> int | None:
     return int(value) if value else default
 
 
-def _markets(args: argparse.Namespace) -> tuple[config.ResolvedMarket, ...]:
+def _markets(
+    args: argparse.Namespace,
+) -> tuple[tuple[config.ResolvedMarket, ...], dict[str, object] | None]:
     """The markets to quote: every one of ``--config`` (run), one of it (bot --market), or the
-    pod's ConfigMap (bot --config-dir)."""
+    pod's ConfigMap (bot --config-dir, which also returns its ``market.json``)."""
     if args.command == "bot" and args.config_dir is not None:
-        return (pod.load_dir(args.config_dir)[0],)
+        resolved, raw = pod.load_dir(args.config_dir)
+        return (resolved,), raw
     loaded = config.load(args.config)
     if args.command == "run":
-        return loaded.markets
+        return loaded.markets, None
     if not args.market:
         raise config.ConfigError([config.Issue("--market", "required without --config-dir")])
-    return (loaded.market(args.market),)
+    return (loaded.market(args.market),), None
 
 
 def _add_venue_overrides(parser: argparse.ArgumentParser) -> None:
@@ -108,23 +111,36 @@ def _endpoints(args: argparse.Namespace, credentials: auth.Credentials) -> wirin
     return dataclasses.replace(where, **{k: v for k, v in overrides.items() if v is not None})
 
 
-async def _serve(app: bot_app.BotApp) -> int:
+async def _serve(app: bot_app.BotApp, pod_market: dict[str, object] | None = None) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    duties = None
+    if pod_market is not None and cluster.in_cluster():
+        duties = await cluster.PodDuties.connect(pod_market)
+        await duties.acquire()  # never quote before the market's Lease is ours
     await app.start()
     log.info("bot running", extra={"markets": list(app.markets), "http_port": app.http_port})
-    await stop.wait()
-    confirmed = await app.shutdown("signal")
-    return 0 if confirmed else 1
+    waits: list[asyncio.Task[object]] = [asyncio.create_task(stop.wait())]
+    if duties is not None:
+        keeper = asyncio.create_task(duties.keep(app))
+        waits += [asyncio.create_task(duties.lost.wait()), keeper]
+    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    lost = duties is not None and duties.lost.is_set()
+    confirmed = await app.shutdown("market lease lost" if lost else "signal")
+    for task in waits:
+        task.cancel()
+    if duties is not None:
+        await duties.close(app)
+    return 0 if confirmed and not lost else 1
 
 
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``touchline run`` and ``touchline bot``."""
     logs.configure(args.log_level)
     try:
-        markets = _markets(args)
+        markets, pod_market = _markets(args)
         credentials = auth.credentials_from_env(os.environ)
     except (config.ConfigError, errors.KalshiConfigError, KeyError) as exc:
         sys.stderr.write(f"touchline {args.command}: {exc}\n")
@@ -146,4 +162,4 @@ def run(args: argparse.Namespace) -> int:
     )
     where = _endpoints(args, credentials)
     app = bot_app.BotApp(tuple(markets), where, engine_clock.WallClock(), options)
-    return asyncio.run(_serve(app))
+    return asyncio.run(_serve(app, pod_market))
