@@ -4,9 +4,10 @@ The frames are the bytes the venues send: a Kalshi ``orderbook_snapshot`` then
 ``orderbook_delta`` envelopes (``{"type","sid","seq","msg":{...}}``, NO side in NO price,
 signed fractional ``delta_fp``), and a Polymarket ``book`` event then ``price_change`` events
 whose ``price_changes[]`` carry the token and its complement, numbers as strings. Both books
-follow one hidden mid that drifts a cent at a time, so they never cross and the fair price
-moves the way a quiet pre-match market does (no shock). About one Polymarket update comes per
-``poly_every`` Kalshi deltas. Everything is built before any timing starts.
+follow one hidden mid that drifts a cent at a time (about once a minute at the default 20 ms
+between frames, a busy pre-match market), so they never cross and the fair price moves the way
+such a market does: quietly, with a rare step the shock detector may flag. About one Polymarket
+update comes per ``poly_every`` Kalshi deltas. Everything is built before any timing starts.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ KALSHI_SID = 1
 TICK = units.ONE_CENT
 KALSHI_DEPTH = 10
 POLY_DEPTH = 5
-MID_MOVE_EVERY = 400
-"""On average, the hidden mid moves one cent once per this many frames."""
+MID_MOVE_EVERY = 3_000
+"""On average, the hidden mid moves one cent once per this many frames (a minute of tape)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +206,7 @@ def _snapshots(books: _Books, rng: random.Random, ts_ms: int) -> list[Frame]:
 
 
 def generate(
-    kalshi_deltas: int, *, seed: int, start_ms: int, step_ms: int = 4, poly_every: int = 10
+    kalshi_deltas: int, *, seed: int, start_ms: int, step_ms: int = 20, poly_every: int = 10
 ) -> list[Frame]:
     """Both snapshots, then ``kalshi_deltas`` Kalshi deltas with Polymarket updates mixed in
     (about one per ``poly_every``); frame ``i`` is stamped ``start_ms + i * step_ms``."""

@@ -235,12 +235,15 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     # The tape is the benchmark's own data, not the bot's: keep the cyclic GC from walking it.
     gc.freeze()
-    if args.profile:
-        profiler = cProfile.Profile()
-        profiler.runcall(_replay, run, frames)
-        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
-        return 0
-    latencies, span = _replay(run, frames)
+    try:
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.runcall(_replay, run, frames)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
+            return 0
+        latencies, span = _replay(run, frames)
+    finally:
+        gc.unfreeze()
     result = _report(run, frames, latencies, span)
     result["targets_met"] = _targets_met(result)
     print(json.dumps(result))

@@ -3,6 +3,8 @@ short replay through the real pipeline that ends up quoting. Nothing here is tim
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from benchmarks import fixtures, hot_path
 
@@ -113,3 +115,17 @@ def test_a_short_replay_warms_up_quotes_both_sides_and_gets_its_orders_acknowled
     sides = {order.side for order in run.host.state.live.values()}
     assert sides == {types.Side.BID, types.Side.ASK}
     assert run.quoting_frames > len(TAPE) // 2
+
+
+def test_the_script_prints_one_json_line_with_every_figure_the_readme_quotes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert hot_path.main(["--deltas", "500", "--seed", "5"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1
+    result = json.loads(lines[0])
+    figures = ("p50_us", "p99_us", "msgs_per_sec", "ratio_to_parse", "rss_mb")
+    assert all(result[name] > 0 for name in figures)
+    assert result["kalshi_deltas"] == 500
+    assert result["quoting_fraction"] > 0.5
+    assert set(result["targets_met"]) == {"p99_us", "msgs_per_sec", "ratio_to_parse", "rss_mb"}
