@@ -4,9 +4,12 @@ Replays 100,000 recorded-format Kalshi deltas with Polymarket updates mixed in (
 ten, see ``benchmarks/fixtures.py``) through the real parsers, the real Kalshi feed state and
 book, the real Polymarket signal store and the core's ``transition`` as the engine's
 ``MarketHost`` steps it. The venue acknowledges every order action 40 ms (of tape time) after
-it was decided, so the live-order view stays realistic. Prints one JSON line; targets on a
-2-core machine: p99 ≤ 200 µs, ≥ 30,000 messages/s, ratio to a bare ``orjson.loads`` ≤ 15,
-peak RSS ≤ 120 MB. ``--profile`` also prints the top cProfile entries to stderr.
+it was decided, so the live-order view stays realistic. Prints one JSON line: wall-clock
+latency percentiles per message, messages/s by wall clock and by CPU time, the ratio (in CPU
+time) to a bare ``orjson.loads`` of the same bytes, the peak RSS, and what the bot did (share
+of messages spent QUOTING, decisions, state changes). Targets on a 2-core machine: p99 ≤ 200
+µs, ≥ 30,000 messages/s, ratio ≤ 15, peak RSS ≤ 120 MB. ``--profile`` prints the top cProfile
+entries to stderr instead.
 
     .venv/bin/python benchmarks/hot_path.py [--deltas 100000] [--seed 7] [--profile]
 """
@@ -44,7 +47,7 @@ from touchline_bot.venues.polymarket import store as poly_store  # noqa: E402
 START_MS = 1_795_867_200_000
 """2026-11-28 12:00 UTC: three hours before the replayed market's kickoff."""
 WARMUP_DELTAS = 5_000
-"""Replayed untimed first: 20 s of tape covers the bot's 5 s warmup and warms the caches."""
+"""Replayed untimed first: about two minutes of tape, past the bot's 5 s warmup."""
 ACK_LATENCY_MS = 40
 """How long after a decision (tape time) the venue answers every order action in flight."""
 BOOK_LEVELS = 5
