@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -145,7 +146,7 @@ def _seed_poly(poly: poly_server.RunningPolySim, path: Path) -> None:
     for resolved in config.load(path).markets:
         pm = resolved.market.polymarket
         no = next((t for t in pm.token_ids.values() if t != pm.token_id), f"{pm.token_id}0")
-        condition = f"0x{abs(hash(pm.token_id)) % (1 << 64):064x}"
+        condition = "0x" + hashlib.sha256(pm.token_id.encode()).hexdigest()
         poly.state.add_market(condition, pm.token_id, no, tick=units.ONE_CENT)
         poly.set_fair(pm.token_id, FAIR)
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.integration.bot import conftest, process
+from touchline_bot.sim.kalshi import model
 
 MARKET = "epl-ars-che-20261128-ars"
 TICKER = "KXEPLGAME-26NOV28ARSCHE-ARS"
@@ -51,7 +52,7 @@ async def test_bot_process_quotes_then_sigterm_cancels_every_order_and_exits_zer
     assert code == 0, bot.tail()
     assert took_secs < GRACE_SECS, f"exit took {took_secs:.1f} s"
     assert stack.resting(TICKER) == []
-    assert "every order cancelled and confirmed" in bot.log_text()
+    assert {o.status for o in stack.ever_ordered()} == {model.OrderStatus.CANCELED}
 
 
 @pytest.mark.slow
