@@ -1,9 +1,11 @@
 """Hot reload against the simulators: a bot quoting both sides picks up a wider prematch spread
 from its configuration file within one requote, by amending its resting orders in place (same
-venue and client order ids, nothing cancelled), and reports the new parameter version."""
+venue and client order ids, nothing cancelled), and reports the new parameter version; a file
+that does not validate is refused and the bot quotes on, unchanged."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +17,7 @@ from touchline_bot import config
 from touchline_bot.core import units
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
+from touchline_bot.engine import reload as engine_reload
 from touchline_bot.sim.kalshi import model
 
 MARKET = "epl-ars-che-20261128-ars"
@@ -24,6 +27,8 @@ QUOTE_SECS = 30.0
 RELOAD_SECS = 10.0
 SHIPPED = "half_spread_base_dollars: 0.03"
 WIDER = "half_spread_base_dollars: 0.06"
+INVALID = "half_spread_base_dollars: -0.06"
+REFUSED = "refused new parameters"
 # Each side moves out by the change of the base half-spread.
 WIDENING = units.parse_dollars("0.03")
 
@@ -89,3 +94,32 @@ async def test_wider_spread_in_the_file_amends_both_quotes_in_place_and_bumps_th
     assert [o for o in stack.ever_ordered() if o.status is model.OrderStatus.CANCELED] == []
     assert after["params_version"] != before_version
     assert after["state"] == "QUOTING"
+
+
+@pytest.mark.slow
+async def test_invalid_file_is_refused_quotes_stay_and_the_next_valid_file_applies(
+    stack: conftest.Stack, bot: bot_app.BotApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger=engine_reload.__name__)
+    await conftest.until(
+        lambda: _prices(stack) is not None, timeout_secs=QUOTE_SECS, what="a bid and an ask"
+    )
+    before, before_ids = _prices(stack), _ids(stack)
+    assert before is not None
+    version = bot.describe()["markets"][0]["params_version"]
+    text = stack.config_path.read_text()
+    stack.config_path.write_text(text.replace(SHIPPED, INVALID, 1))
+    # The refusal is only logged: its record is the signal that the watcher read the file.
+    await conftest.until(
+        lambda: any(r.getMessage() == REFUSED for r in caplog.records),
+        timeout_secs=RELOAD_SECS,
+        what="the invalid file refused",
+    )
+    assert (_prices(stack), _ids(stack)) == (before, before_ids)
+    assert bot.describe()["markets"][0]["params_version"] == version
+    stack.config_path.write_text(text.replace(SHIPPED, WIDER, 1))
+    wider = (before[0] - WIDENING, before[1] + WIDENING)
+    await conftest.until(
+        lambda: _prices(stack) == wider, timeout_secs=RELOAD_SECS, what=f"quotes {wider}"
+    )
+    assert _ids(stack) == before_ids
