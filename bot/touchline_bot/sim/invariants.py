@@ -65,11 +65,11 @@ class Checker:
         if state != MachineState.QUOTING.value:
             self.paused_for_shock_ms.setdefault(market, []).append(t_ms)
 
-    def shocks(self, market: str, jumps_ms: list[int]) -> None:
-        """Every jump was followed by a shock pause."""
+    def shocks(self, market: str, jumps_ms: list[int], *, window_ms: int = SHOCK_WINDOW_MS) -> None:
+        """Every jump was followed by a shock pause within ``window_ms``."""
         seen = self.paused_for_shock_ms.get(market, [])
         for jump in jumps_ms:
-            if not any(jump <= t <= jump + SHOCK_WINDOW_MS for t in seen):
+            if not any(jump <= t <= jump + window_ms for t in seen):
                 self.violate(jump, "no_pause_after_shock", market)
 
     def done_by_stop(self, t_ms: int, market: str, *, state: str, resting: int) -> None:
