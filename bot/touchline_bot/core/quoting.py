@@ -38,6 +38,9 @@ class QuoteInputs:
     fees: FeeSchedule
     position_limit_qty: int
     """Position at which the inventory skew and size taper are at their maximum."""
+    own_touch_qty: int = 0
+    """Our own resting quantity at the best bid and best ask: not depth others provide (counting
+    it would shrink our size on every requote while we are alone at the touch)."""
 
 
 def half_spread(inputs: QuoteInputs, params: QuotingParams) -> units.Price:
@@ -77,8 +80,10 @@ def _crosses(side: Side, price: int, book: KalshiTop) -> bool:
     return book.best_bid is not None and price <= book.best_bid[0]
 
 
-def _depth(book: KalshiTop) -> int:
-    return sum(level[1] for level in (book.best_bid, book.best_ask) if level is not None)
+def _depth(inputs: QuoteInputs) -> int:
+    book = inputs.book
+    touch = sum(level[1] for level in (book.best_bid, book.best_ask) if level is not None)
+    return max(0, touch - inputs.own_touch_qty)
 
 
 def _size(side: Side, price: int, inputs: QuoteInputs, params: QuotingParams) -> int:
@@ -86,7 +91,7 @@ def _size(side: Side, price: int, inputs: QuoteInputs, params: QuotingParams) ->
     qty: int = params.max_order_qty
     if risk_per_contract > 0:
         qty = min(qty, params.max_order_notional // risk_per_contract)
-    depth = _depth(inputs.book)
+    depth = _depth(inputs)
     if depth > 0:
         qty = min(qty, depth * params.depth_fraction_bps // BPS)
     adds = inputs.position_qty * side.sign >= 0

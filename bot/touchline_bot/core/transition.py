@@ -38,7 +38,7 @@ from touchline_bot.core.book import KalshiTop, PolyTop
 from touchline_bot.core.market import MarketSpec
 from touchline_bot.core.params import StrategyParams
 from touchline_bot.core.quote import Quote
-from touchline_bot.core.types import MachineState, MatchPhase, Mode, Venue
+from touchline_bot.core.types import MachineState, MatchPhase, Mode, Side, Venue
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +246,17 @@ def _conditions(
     )
 
 
+def _own_at_touch(live: orders.LiveOrders, book: KalshiTop) -> int:
+    """Our resting quantity at the best bid and best ask of ``book``."""
+    bid = book.best_bid[0] if book.best_bid is not None else None
+    ask = book.best_ask[0] if book.best_ask is not None else None
+    return sum(
+        o.qty
+        for o in live.values()
+        if (o.side is Side.BID and o.price == bid) or (o.side is Side.ASK and o.price == ask)
+    )
+
+
 def _flatten_clock(state: BotState) -> BotState:
     flattening = state.machine.state is MachineState.FLATTENING
     if flattening and state.flatten_started_ms is None:
@@ -301,6 +312,7 @@ def _desired(state: BotState, phase: MatchPhase) -> tuple[Quote, ...]:
             grid=state.market.grid,
             fees=state.market.fees,
             position_limit_qty=_limit_qty(state, fair.price),
+            own_touch_qty=_own_at_touch(state.live, book),
         )
         return quoting.desired_quotes(inputs, params.quoting)
     if state.machine.state is MachineState.FLATTENING and state.flatten_started_ms is not None:

@@ -43,7 +43,8 @@ class MarketHost:
         return self.state.machine.state
 
     def step(self, event: events.Event) -> tuple[decisions.Decision, ...]:
-        """One core step; rejections are remembered for ``/state``."""
+        """One core step; rejections are remembered for ``/state``, fills and pauses counted."""
+        fills_before = self.state.fills_seen
         self.state, batch = transition.transition(self.state, event)
         if isinstance(event, events.OrderRejected):
             self.errors = [
@@ -52,7 +53,25 @@ class MarketHost:
             ]
             if self.metrics is not None:
                 self.metrics.rejections.labels(self.market_id, event.reason).inc()
+        if self.metrics is not None:
+            self._count(event, batch, applied=self.state.fills_seen > fills_before)
         return batch
+
+    def _count(
+        self, event: events.Event, batch: tuple[decisions.Decision, ...], *, applied: bool
+    ) -> None:
+        m, mid = self.metrics, self.market_id
+        assert m is not None
+        if isinstance(event, events.OrderFilled) and applied:
+            m.fills.labels(mid, event.side.value).inc()
+            m.filled_contracts.labels(mid, event.side.value).inc(bot_metrics.contracts(event.qty))
+            m.fees.labels(mid).inc(bot_metrics.money_dollars(event.fee))
+        for decision in batch:
+            if (
+                isinstance(decision, decisions.StateChanged)
+                and decision.state is MachineState.PAUSED
+            ):
+                m.pauses.labels(mid, decision.reason).inc()
 
     def phase(self) -> MatchPhase:
         """The match phase at the state's time."""

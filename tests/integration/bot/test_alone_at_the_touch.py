@@ -53,9 +53,6 @@ def _sizes(stack: conftest.Stack) -> dict[str, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True, reason="product bug: the depth cap counts our own orders at the touch"
-)
 async def test_bot_alone_at_the_touch_keeps_its_order_size_across_requotes(
     stack: conftest.Stack, alone: bot_app.BotApp
 ) -> None:

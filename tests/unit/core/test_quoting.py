@@ -170,3 +170,16 @@ def test_sub_penny_grid_snaps_bids_down_and_asks_up() -> None:
 def test_no_quotes_against_a_book_known_to_be_wrong() -> None:
     gap = dataclasses.replace(INPUTS, book=KalshiTop(BOOK.bids, BOOK.asks, valid=False))
     assert quoting.desired_quotes(gap, PARAMS) == ()
+
+
+def test_our_own_orders_at_the_touch_are_not_depth_others_provide() -> None:
+    # Alone at the touch with 2 contracts a side: without discounting them the 25% depth cap
+    # would shrink the next quote to 1 contract, then 0.5, on every requote.
+    alone = dataclasses.replace(
+        INPUTS,
+        book=KalshiTop(((P(4_100), Q(200)),), ((P(4_900), Q(200)),)),
+        own_touch_qty=400,
+    )
+    counted = dataclasses.replace(alone, own_touch_qty=0)
+    assert all(q.qty > 100 for q in quoting.desired_quotes(alone, PARAMS))
+    assert all(q.qty <= 100 for q in quoting.desired_quotes(counted, PARAMS))
