@@ -117,7 +117,8 @@ def _shifted(
     return out
 
 
-def _write_key(workdir: Path) -> tuple[Path, bytes]:
+def write_key(workdir: Path) -> tuple[Path, bytes]:
+    """A fresh Ed25519 API key: its PEM file (mode 0600) and the public key to register."""
     private = ed25519.Ed25519PrivateKey.generate()
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -139,7 +140,7 @@ async def _start(scn: scenario_model.Scenario, options: Options) -> Run:
     run.paths = fairpath.build_all(scn)
     run.kalshi = await kalshi_server.start_kalshi_sim(now_ms=clock.now_ms)
     seed.load_market_file(run.kalshi.exchange, options.config_path, clock.now_ms())
-    run.key_path, public = _write_key(workdir)
+    run.key_path, public = write_key(workdir)
     run.kalshi.register_key(KEY_ID, public)
     _start_street_and_takers(run)
     run.poly = await poly_server.start_polymarket_sim(now_ms=clock.now_ms)

@@ -16,14 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from touchline_bot import config
 from touchline_bot.core import units
 from touchline_bot.engine import clock as engine_clock
 from touchline_bot.engine import wiring
-from touchline_bot.sim import scenario, street
+from touchline_bot.sim import harness, scenario, street
 from touchline_bot.sim.kalshi import model, seed
 from touchline_bot.sim.kalshi import server as kalshi_server
 from touchline_bot.sim.polymarket import server as poly_server
@@ -121,20 +119,6 @@ class Stack:
         }
 
 
-def _write_key(workdir: Path) -> tuple[Path, bytes]:
-    private = ed25519.Ed25519PrivateKey.generate()
-    pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    path = workdir / "kalshi-key.pem"
-    path.write_bytes(pem)
-    path.chmod(0o600)
-    public = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return path, public
-
-
 def _copy_config(workdir: Path) -> Path:
     shutil.copytree(SHIPPED_CONFIG.parent / "rules", workdir / "rules")
     target = workdir / "markets_soccer.yaml"
@@ -183,7 +167,7 @@ async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
     activity = asyncio.create_task(_poly_activity(poly, tokens))
     try:
         tickers = seed.load_market_file(kalshi.exchange, config_path, engine_clock.now_ms())
-        key_path, public = _write_key(tmp_path)
+        key_path, public = harness.write_key(tmp_path)
         kalshi.register_key(KEY_ID, public)
         _seed_street(kalshi, tickers)
         _seed_poly(poly, config_path)
