@@ -34,6 +34,7 @@ RISK_ACCOUNT = "touchline-risk"
 FLEET_CONFIGMAP = "touchline-fleet"
 MARKET = "ars-tot"
 NEW_TAG = "9.9.9-e2e"
+WARMUP_MS = 45_678
 WAIT_SECS = 60.0
 
 
@@ -177,18 +178,29 @@ def _assert_risk_leases(
         assert token not in child.log_tail()
 
 
+def _market_config(k8s: cluster.ControlPlane, namespace: str) -> str:
+    cm = H.get(k8s, "configmap", f"tl-bot-{MARKET}", namespace)
+    return json.dumps((cm or {}).get("data") or {})
+
+
 def _assert_upgrade_starts_rollout(
     k8s: cluster.ControlPlane, namespace: str, watch: list[processes.Child]
 ) -> None:
     old_image = _bot_image(k8s, namespace)
+    old_revision = _rollout(k8s, namespace).get("revision")
+    batches_before = _fleet_reasons(k8s, namespace).count("RolloutBatchStarted")
     assert not old_image.endswith(NEW_TAG)
+    assert str(WARMUP_MS) not in _market_config(k8s, namespace)
     k8s.helm("upgrade", RELEASE, str(CHART), "-n", namespace, "--set", f"image.tag={NEW_TAG}",
-             "--set-json", 'bots.defaults={"timing":{"warmupMs":45000}}')  # fmt: skip
-    _wait(lambda: "RolloutBatchStarted" in _fleet_reasons(k8s, namespace),
-          "the first rollout batch", watch)  # fmt: skip
+             "--set-json", f'bots.defaults={{"timing":{{"warmupMs":{WARMUP_MS}}}}}')  # fmt: skip
+    _wait(lambda: _rollout(k8s, namespace).get("revision") not in {None, old_revision},
+          "a rollout of the new fleet revision", watch)  # fmt: skip
     _wait(lambda: _bot_image(k8s, namespace).endswith(f":{NEW_TAG}"),
           "the market's Deployment on the new image", watch)  # fmt: skip
-    assert _rollout(k8s, namespace).get("state") in {"InProgress", "Succeeded"}
+    _wait(lambda: str(WARMUP_MS) in _market_config(k8s, namespace),
+          "the market's ConfigMap with the new fleet default", watch)  # fmt: skip
+    assert _rollout(k8s, namespace)["state"] in {"InProgress", "Succeeded"}
+    assert _fleet_reasons(k8s, namespace).count("RolloutBatchStarted") > batches_before
 
 
 def _assert_uninstall_keeps_only_crds(
