@@ -227,4 +227,6 @@ def test_install_runs_both_services_on_chart_rbac_upgrade_rolls_out_uninstall_ke
             _assert_upgrade_starts_rollout(k8s, namespace, watch)
         for child in watch:
             assert child.popen.returncode == 0, child.log_tail()
+            log = child.log.read_text()
+            assert "Forbidden" not in log, f"{child.name} lacked RBAC:\n{child.log_tail()}"
         _assert_uninstall_keeps_only_crds(k8s, namespace, objects)
