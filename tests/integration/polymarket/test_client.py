@@ -50,7 +50,9 @@ async def test_mismatched_slug_and_token_refuses_to_start(venue: Venue) -> None:
 
 
 async def test_frozen_venue_yields_a_feed_stale_event(venue: Venue) -> None:
-    venue.sim.drive({venue.yes["home"]: lambda secs: units.Price(3000 + 100 * int(secs * 4))})
+    venue.sim.drive(
+        {venue.yes["home"]: lambda secs: units.Price(3000 + 100 * (int(secs * 4) % 60))}
+    )
     async with _client(venue) as poly:
         poly.start()
         await wait_until(lambda: poly.feed.stats.ws_data_messages > 2, timeout_secs=5)
