@@ -21,11 +21,14 @@ from touchline_bot import config
 from touchline_bot.core import units
 from touchline_bot.engine import clock as engine_clock
 from touchline_bot.engine import wiring
+from touchline_bot.risk_service import venue
 from touchline_bot.sim import harness, scenario, street
 from touchline_bot.sim.kalshi import model, seed
 from touchline_bot.sim.kalshi import server as kalshi_server
 from touchline_bot.sim.polymarket import server as poly_server
 from touchline_bot.sim.polymarket import state as poly_state
+from touchline_bot.venues.kalshi import auth
+from touchline_bot.venues.kalshi import client as kalshi_client
 
 REPO = Path(__file__).resolve().parents[3]
 SHIPPED_CONFIG = REPO / "config" / "markets_soccer.yaml"
@@ -100,6 +103,17 @@ class Stack:
             poly_clob=self.poly.clob_url,
             poly_ws=self.poly.ws_url,
         )
+
+    def venue_hooks(self) -> venue.VenueHooks:
+        """The risk service's own Kalshi client (cancel-all, cross-check) on the simulator."""
+        signer = auth.Signer.from_pem(KEY_ID, self.key_path.read_bytes())
+        return venue.VenueHooks(
+            kalshi_client.KalshiClient(
+                self.kalshi.base_url, signer=signer, now_ms=engine_clock.now_ms,
+                monotonic_ms=engine_clock.monotonic_ms,
+                random_fn=engine_clock.system_random().random,
+            )
+        )  # fmt: skip
 
     def cli_args(self) -> list[str]:
         """The command-line overrides that point ``touchline run|bot`` at the simulators."""

@@ -21,9 +21,7 @@ from touchline_bot import config
 from touchline_bot.core import units
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
-from touchline_bot.risk_service import client, rules, runner, server, service, venue
-from touchline_bot.venues.kalshi import auth
-from touchline_bot.venues.kalshi import client as kalshi_client
+from touchline_bot.risk_service import client, rules, runner, server, service
 
 __all__ = ["stack"]  # the simulators fixture, shared with the bot tests
 
@@ -33,20 +31,9 @@ LIMITS = rules.AccountLimits(
 )
 
 
-def _hooks(stack: Stack) -> venue.VenueHooks:
-    """The risk service's own Kalshi client, on the simulator (the account's key)."""
-    signer = auth.Signer.from_pem(KEY_ID, stack.key_path.read_bytes())
-    return venue.VenueHooks(
-        kalshi_client.KalshiClient(
-            stack.kalshi.base_url, signer=signer, now_ms=engine_clock.now_ms,
-            monotonic_ms=engine_clock.monotonic_ms, random_fn=engine_clock.system_random().random,
-        )
-    )  # fmt: skip
-
-
 @pytest.fixture
 async def risk(stack: Stack, tmp_path: Path) -> AsyncIterator[runner.RunningRiskService]:
-    hooks = _hooks(stack)
+    hooks = stack.venue_hooks()
     running = await runner.start_risk_service(
         limits=LIMITS,
         state_path=tmp_path / "risk.json",
