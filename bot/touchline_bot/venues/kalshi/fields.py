@@ -8,13 +8,15 @@ too (the venue sometimes sends them). A missing or garbled field raises
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from touchline_bot.core import units
 from touchline_bot.venues.kalshi import errors
 
 Doc = Mapping[str, Any]
+_U = TypeVar("_U", units.Price, units.Qty)
 # Runtime checks use ``dict`` (what orjson returns): an ABC ``isinstance`` is slow on the hot path.
 
 
@@ -68,6 +70,70 @@ def _fast_fixed(value: object, decimals: int) -> int | None:
     scale: int = 10 ** (decimals - len(frac))
     scaled: int = int(whole) * 10**decimals + (int(frac) * scale if frac else 0)
     return -scaled if body is not value else scaled
+
+
+# The venue's own shapes, exactly 4 and 2 ASCII decimals: the scaled integer is the digits.
+# Longer strings take the exact path (as do numbers past _SMALL), whatever it then does.
+_PLAIN_PRICE = re.compile(r"-?[0-9]{1,18}\.[0-9]{4}").fullmatch
+_PLAIN_QTY = re.compile(r"-?[0-9]{1,18}\.[0-9]{2}").fullmatch
+_SMALL = 10**18
+_MEMO_SIZE = 16_384
+"""Strings per memo before it is cleared: price strings form a tiny set, counts a larger one."""
+PRICE_MEMO: dict[str, units.Price] = {}
+"""Dollar string → :func:`to_price` of it. Read-only outside this module."""
+QTY_MEMO: dict[str, units.Qty] = {}
+"""Count string → :func:`to_qty` of it. Read-only outside this module."""
+_Plain = Callable[[str], object]
+
+
+def memo_price(value: object) -> units.Price | None:
+    """:func:`to_price` of a dollar string or number, memoised for strings; ``None`` where
+    :func:`to_price` would raise (the caller then reads the field the slow way, which raises
+    the typed error naming it)."""
+    if type(value) is str:
+        hit = PRICE_MEMO.get(value)
+        return (
+            hit
+            if hit is not None
+            else _learn(PRICE_MEMO, value, _PLAIN_PRICE, units.Price, to_price)
+        )
+    if type(value) is int and -_SMALL < value < _SMALL:
+        return units.Price(value * units.PRICE_SCALE)
+    return _exact_or_none(to_price, value)
+
+
+def memo_qty(value: object) -> units.Qty | None:
+    """:func:`to_qty` of a count string or number, memoised for strings; ``None`` where
+    :func:`to_qty` would raise."""
+    if type(value) is str:
+        hit = QTY_MEMO.get(value)
+        return hit if hit is not None else _learn(QTY_MEMO, value, _PLAIN_QTY, units.Qty, to_qty)
+    if type(value) is int and -_SMALL < value < _SMALL:
+        return units.Qty(value * units.QTY_SCALE)
+    return _exact_or_none(to_qty, value)
+
+
+def _learn(
+    memo: dict[str, _U],
+    text: str,
+    plain: _Plain,
+    unit: Callable[[int], _U],
+    convert: Callable[[object], _U],
+) -> _U | None:
+    """Convert a memo miss (the plain shape directly, else exactly) and remember it."""
+    value = unit(int(text.replace(".", ""))) if plain(text) else _exact_or_none(convert, text)
+    if value is not None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[text] = value
+    return value
+
+
+def _exact_or_none(convert: Callable[[object], _U], value: object) -> _U | None:
+    try:
+        return convert(value)
+    except (errors.KalshiProtocolError, ValueError, ArithmeticError):
+        return None  # whatever it was, the slow path meets it again and reports it as ever
 
 
 def price(doc: Doc, key: str) -> units.Price:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -48,9 +48,12 @@ class BookSnapshot:
     no_bids: Levels
 
 
-@dataclass(frozen=True, slots=True)
-class BookDelta:
-    """A signed change at one level (``side`` ``yes``/``no``; NO in NO price)."""
+class BookDelta(NamedTuple):
+    """A signed change at one level (``side`` ``yes``/``no``; NO in NO price).
+
+    A named tuple, not a dataclass: it is built once per delta frame, the hottest path, and
+    a frozen dataclass costs four times as much to construct. Compare it only with itself.
+    """
 
     sid: int
     seq: int | None
@@ -260,14 +263,54 @@ _DATA: dict[str, Callable[[fields.Doc, fields.Doc, bool], Message]] = {
     "market_lifecycle_v2": lambda e, m, _y: _lifecycle(e, m),
 }
 _CONTROL = frozenset({"subscribed", "unsubscribed", "ok", "error"})
+_new_tuple = tuple.__new__
+_loads = orjson.loads
+_PRICES, _QTYS = fields.PRICE_MEMO, fields.QTY_MEMO  # read inline: a hit costs no call
+
+
+def _fast_delta(env: Any, use_yes_price: bool) -> BookDelta | None:
+    """The hot path: an ``orderbook_delta`` whose every field is the expected type, read with
+    no per-field helpers. ``None`` for anything else: :func:`_delta` then reads it the slow
+    way and raises the typed error naming the field, exactly as it always has."""
+    try:
+        if env["type"] != "orderbook_delta":
+            return None
+        msg = env["msg"]
+        sid, ticker, side = env["sid"], msg["market_ticker"], msg["side"]
+        price_raw, delta_raw = msg["price_dollars"], msg["delta_fp"]
+        price = _PRICES.get(price_raw) or fields.memo_price(price_raw)
+        delta = _QTYS.get(delta_raw) or fields.memo_qty(delta_raw)
+    except (KeyError, TypeError):  # absent, unhashable, or not an object: the slow path says
+        return None
+    seq, client_order_id, ts_ms = env.get("seq"), msg.get("client_order_id"), msg.get("ts_ms")
+    if (
+        type(sid) is not int
+        or (seq is not None and type(seq) is not int)
+        or type(ticker) is not str
+        or side not in ("yes", "no")
+        or (client_order_id is not None and type(client_order_id) is not str)
+        or (ts_ms is not None and type(ts_ms) is not int)
+    ):
+        return None
+    if price is None or delta is None:
+        return None
+    if use_yes_price and side == "no":
+        price = units.complement(price)
+    # tuple.__new__ skips the generated keyword-checking __new__: half the cost of the call.
+    return _new_tuple(
+        BookDelta, (sid, seq, ticker, side, price, delta, client_order_id or "", ts_ms or 0)
+    )
 
 
 def parse_frame(raw: bytes | str, *, use_yes_price: bool) -> Message | None:
     """Parse one text frame; ``None`` for a well-formed frame of a type we do not use."""
     try:
-        env = orjson.loads(raw)
+        env = _loads(raw)
     except orjson.JSONDecodeError:
         raise MalformedFrameError("frame is not JSON") from None
+    fast = _fast_delta(env, use_yes_price)
+    if fast is not None:
+        return fast
     if not isinstance(env, dict):
         raise MalformedFrameError("frame is not an object")
     kind = env.get("type")
