@@ -19,12 +19,13 @@ sizes = st.integers(min_value=1, max_value=5_000).map(units.Qty)
 
 @st.composite
 def desired_sets(draw: st.DrawFn) -> tuple[Quote, ...]:
+    # At most one quote per price and side: what quoting produces (a ladder's levels differ).
     quotes: list[Quote] = []
     for side in Side:
-        count = draw(st.integers(min_value=0, max_value=3))
+        side_prices = draw(st.lists(prices, max_size=3, unique=True))
         quotes.extend(
-            Quote(side, draw(prices), draw(sizes), level=level, post_only=draw(st.booleans()))
-            for level in range(count)
+            Quote(side, price, draw(sizes), level=level, post_only=draw(st.booleans()))
+            for level, price in enumerate(side_prices)
         )
     return tuple(quotes)
 

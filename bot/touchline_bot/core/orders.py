@@ -12,7 +12,7 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -78,6 +78,23 @@ class LiveOrders(Mapping[str, LiveOrder]):
 
     def __len__(self) -> int:
         return len(self.by_id)
+
+    # The Mapping mixins go through __iter__ and __getitem__ one key at a time; the view's own
+    # dict answers directly (risk and reconcile walk the orders on every requote).
+    def __contains__(self, key: object) -> bool:
+        return key in self.by_id
+
+    def get(self, key: str, default: LiveOrder | None = None) -> LiveOrder | None:  # type: ignore[override]
+        return self.by_id.get(key, default)
+
+    def values(self) -> ValuesView[LiveOrder]:
+        return self.by_id.values()
+
+    def items(self) -> ItemsView[str, LiveOrder]:
+        return self.by_id.items()
+
+    def keys(self) -> KeysView[str]:
+        return self.by_id.keys()
 
     def put(self, order: LiveOrder) -> LiveOrders:
         """A view with ``order`` added or replaced."""
@@ -224,11 +241,12 @@ def reconcile(
     """The fewest decisions that turn ``live`` into ``desired``, and the next id counter.
 
     Orders are matched to quotes per side by rank, best price first on both (robust to a
-    restart, when the levels orders were placed for are unknown). An order with an action in
-    flight is never touched, and orders on their way out (cancel in flight) match nothing.
-    A matched resting order is left alone when its price is within ``refresh_tolerance``
-    and its size equal; decreased when only the size drops (keeps queue priority); amended
-    otherwise (a price move or a larger size). Unmatched resting orders are cancelled,
+    restart, when the levels orders were placed for are unknown); ``desired`` holds at most one
+    quote per price and side, as quoting makes it. An order with an action in flight is never
+    touched, and orders on their way out (cancel in flight) match nothing. A matched resting
+    order is left alone when its price is within ``refresh_tolerance`` (and still strictly
+    between the neighbouring quotes, so the ranks hold) and its size equal; decreased when only
+    the size drops (keeps queue priority); amended otherwise (a price move or a larger size). Unmatched resting orders are cancelled,
     unmatched quotes placed as ``f"{prefix}-{counter}"``. Cancels come first, then decreases
     and amends, then placements.
     """
@@ -256,10 +274,10 @@ def _diff_side(
     sign = -1 if side is Side.BID else 1
     wanted = sorted((q for q in desired if q.side is side), key=lambda q: (sign * q.price, q.level))
     active = _ranked(live, side)
-    for order, quote in zip(active, wanted, strict=False):
+    for rank, (order, quote) in enumerate(zip(active, wanted, strict=False)):
         if order.in_flight:
             continue
-        action = _adjust(order, quote, tolerance)
+        action = _adjust(order, quote, _slack(wanted, rank, sign, tolerance))
         if isinstance(action, decisions.CancelOrder):
             cancels.append(action)
             to_place.append(quote)
@@ -271,6 +289,19 @@ def _diff_side(
     to_place.extend(wanted[len(active) :])
 
 
+def _slack(wanted: list[Quote], rank: int, sign: int, tolerance: int) -> tuple[int, int]:
+    """The (signed) prices an order matched to ``wanted[rank]`` may keep: within ``tolerance``
+    of the quote and strictly between the neighbouring quotes, so that the orders still rank
+    as their quotes do once the batch is carried out (a second reconcile then asks nothing)."""
+    target = sign * wanted[rank].price
+    low, high = target - tolerance, target + tolerance
+    if rank > 0:
+        low = max(low, sign * wanted[rank - 1].price + 1)
+    if rank + 1 < len(wanted):
+        high = min(high, sign * wanted[rank + 1].price - 1)
+    return low, high
+
+
 def _ranked(live: LiveOrders, side: Side) -> list[LiveOrder]:
     staying = [
         o for o in live.values() if o.side is side and o.status is not OrderStatus.PENDING_CANCEL
@@ -279,11 +310,13 @@ def _ranked(live: LiveOrders, side: Side) -> list[LiveOrder]:
     return sorted(staying, key=lambda o: (sign * o.price, o.client_order_id))
 
 
-def _adjust(order: LiveOrder, quote: Quote, tolerance: units.Price) -> decisions.Decision | None:
+def _adjust(order: LiveOrder, quote: Quote, slack: tuple[int, int]) -> decisions.Decision | None:
     if order.post_only != quote.post_only:
         # Amend cannot change the order type: replace it (the caller places the new one).
         return decisions.CancelOrder(order.client_order_id)
-    close = abs(order.price - quote.price) <= tolerance
+    low, high = slack
+    signed = order.price if order.side is Side.ASK else -order.price
+    close = low <= signed <= high
     if close and order.qty == quote.qty:
         return None
     if close and quote.qty < order.qty:

@@ -11,8 +11,8 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import NewType
 
 Price = NewType("Price", int)
@@ -173,38 +173,48 @@ LINEAR_CENT: tuple[PriceRange, ...] = (PriceRange(Price(0), ONE_DOLLAR, ONE_CENT
 
 @dataclass(frozen=True, slots=True)
 class PriceGrid:
-    """A market's valid prices (``price_ranges``), strictly between $0 and $1."""
+    """A market's valid prices (``price_ranges``), strictly between $0 and $1.
+
+    Snapping is integer floor/ceiling division inside the price's band; the bounds and the
+    bands' starts are computed once, at construction (quoting snaps on every requote).
+    """
 
     ranges: tuple[PriceRange, ...] = LINEAR_CENT
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _min: Price = field(init=False, repr=False, compare=False)
+    _max: Price = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.ranges:
             raise UnitsError("a price grid needs at least one range")
         ordered = tuple(sorted(self.ranges, key=lambda r: r.start))
+        first, last = ordered[0], ordered[-1]
+        top = self._snap_in(last, last.end, ceiling=False)
         object.__setattr__(self, "ranges", ordered)
+        object.__setattr__(self, "_starts", tuple(r.start for r in ordered))
+        object.__setattr__(
+            self, "_min", first.start if first.start > 0 else Price(first.start + first.step)
+        )
+        object.__setattr__(self, "_max", top if top < ONE_DOLLAR else Price(top - last.step))
 
     @property
     def min_price(self) -> Price:
         """The lowest valid price (one step above the grid's start, never $0)."""
-        first = self.ranges[0]
-        return first.start if first.start > 0 else Price(first.start + first.step)
+        return self._min
 
     @property
     def max_price(self) -> Price:
         """The highest valid price (one step below $1 when the grid ends at $1)."""
-        last = self.ranges[-1]
-        top = self._snap_in(last, last.end, ROUND_FLOOR)
-        return top if top < ONE_DOLLAR else Price(top - last.step)
+        return self._max
 
     def _band(self, price: int) -> PriceRange:
-        starts = [r.start for r in self.ranges]
-        index = max(0, bisect.bisect_right(starts, price) - 1)
+        index = max(0, bisect.bisect_right(self._starts, price) - 1)
         return self.ranges[index]
 
     @staticmethod
-    def _snap_in(band: PriceRange, price: int, rounding: str) -> Price:
-        offset = Decimal(price - band.start) / Decimal(band.step)
-        steps = int(offset.to_integral_value(rounding=rounding))
+    def _snap_in(band: PriceRange, price: int, *, ceiling: bool) -> Price:
+        offset = price - band.start
+        steps = -(-offset // band.step) if ceiling else offset // band.step
         return Price(band.start + steps * band.step)
 
     def is_valid(self, price: int) -> bool:
@@ -220,7 +230,7 @@ class PriceGrid:
             return self.min_price
         if price >= self.max_price:
             return self.max_price
-        return self._snap_in(self._band(price), price, ROUND_FLOOR)
+        return self._snap_in(self._band(price), price, ceiling=False)
 
     def snap_up(self, price: int) -> Price:
         """The lowest valid price at or above ``price``, clamped to the grid's bounds."""
@@ -229,7 +239,7 @@ class PriceGrid:
         if price >= self.max_price:
             return self.max_price
         band = self._band(price)
-        snapped = self._snap_in(band, price, ROUND_CEILING)
+        snapped = self._snap_in(band, price, ceiling=True)
         return snapped if snapped <= band.end else band.end
 
     def tick_below(self, price: int) -> Price:
