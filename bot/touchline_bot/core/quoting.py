@@ -17,6 +17,7 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from touchline_bot.core import fees, units
 from touchline_bot.core.book import KalshiTop
@@ -59,59 +60,65 @@ def _centre(inputs: QuoteInputs, params: QuotingParams) -> int:
     return inputs.fair - position * params.inventory_skew_per_contract // units.QTY_SCALE
 
 
-def _guarded(side: Side, price: int, inputs: QuoteInputs) -> int:
-    """Snap outward onto the grid, then step back one tick inside the touch if it would cross."""
-    grid, top = inputs.grid, inputs.book
-    if side is Side.BID:
-        price = grid.snap_down(price)
-        if top.best_ask is not None and price >= top.best_ask[0]:
-            price = grid.tick_below(top.best_ask[0])
-    else:
-        price = grid.snap_up(price)
-        if top.best_bid is not None and price <= top.best_bid[0]:
-            price = grid.tick_above(top.best_bid[0])
+class _Touch(NamedTuple):
+    """What one requote reads of the book, computed once: the best prices and the depth cap's
+    base (the touch's size net of our own orders)."""
+
+    best_bid: int | None
+    best_ask: int | None
+    depth: int
+
+
+def _touch(inputs: QuoteInputs) -> _Touch:
+    bids, asks = inputs.book.bids, inputs.book.asks
+    best_bid = bids[0][0] if bids else None
+    best_ask = asks[0][0] if asks else None
+    touch = (bids[0][1] if bids else 0) + (asks[0][1] if asks else 0)
+    return _Touch(best_bid, best_ask, max(0, touch - inputs.own_touch_qty))
+
+
+def _bid_price(raw: int, grid: units.PriceGrid, touch: _Touch, low: int, high: int) -> int | None:
+    """Snap down onto the grid, step back one tick below the best ask if it would cross; None
+    outside ``[low, high]`` (a raw price beyond a bound is dropped, never pulled inward: that
+    would quote tighter than asked) or when a guard clamped at the grid's edge still crosses."""
+    if not low <= raw <= high:
+        return None
+    price: int = grid.snap_down(raw)
+    best_ask = touch.best_ask
+    if best_ask is not None and price >= best_ask:
+        price = grid.tick_below(best_ask)
+    if not low <= price <= high or (best_ask is not None and price >= best_ask):
+        return None
     return price
 
 
-def _crosses(side: Side, price: int, book: KalshiTop) -> bool:
-    """A guard clamped at the grid's edge can still touch the other side: never send that."""
-    if side is Side.BID:
-        return book.best_ask is not None and price >= book.best_ask[0]
-    return book.best_bid is not None and price <= book.best_bid[0]
+def _ask_price(raw: int, grid: units.PriceGrid, touch: _Touch, low: int, high: int) -> int | None:
+    """The mirror of :func:`_bid_price`: snap up, stay above the best bid."""
+    if not low <= raw <= high:
+        return None
+    price: int = grid.snap_up(raw)
+    best_bid = touch.best_bid
+    if best_bid is not None and price <= best_bid:
+        price = grid.tick_above(best_bid)
+    if not low <= price <= high or (best_bid is not None and price <= best_bid):
+        return None
+    return price
 
 
-def _depth(inputs: QuoteInputs) -> int:
-    book = inputs.book
-    touch = sum(level[1] for level in (book.best_bid, book.best_ask) if level is not None)
-    return max(0, touch - inputs.own_touch_qty)
-
-
-def _size(side: Side, price: int, inputs: QuoteInputs, params: QuotingParams) -> int:
+def _size(side: Side, price: int, inputs: QuoteInputs, depth: int, params: QuotingParams) -> int:
     risk_per_contract = price if side is Side.BID else units.ONE_DOLLAR - price
     qty: int = params.max_order_qty
     if risk_per_contract > 0:
         qty = min(qty, params.max_order_notional // risk_per_contract)
-    depth = _depth(inputs)
     if depth > 0:
         qty = min(qty, depth * params.depth_fraction_bps // BPS)
-    adds = inputs.position_qty * side.sign >= 0
-    if adds and inputs.position_limit_qty > 0:
-        used = min(abs(inputs.position_qty), inputs.position_limit_qty)
-        taper = params.inventory_size_taper_bps * used // inputs.position_limit_qty
+    position = inputs.position_qty
+    adds = position >= 0 if side is Side.BID else position <= 0
+    limit = inputs.position_limit_qty
+    if adds and limit > 0:
+        taper = params.inventory_size_taper_bps * min(abs(position), limit) // limit
         qty = qty * (BPS - taper) // BPS
     return qty
-
-
-def _price(side: Side, raw: int, inputs: QuoteInputs, bounds: tuple[int, int]) -> int | None:
-    """The guarded grid price for ``raw``, or None when it falls outside ``bounds`` (a raw price
-    beyond a bound is dropped, never pulled inward: that would quote tighter than asked)."""
-    low, high = bounds
-    if not low <= raw <= high:
-        return None
-    price = _guarded(side, raw, inputs)
-    if not low <= price <= high or _crosses(side, price, inputs.book):
-        return None
-    return price
 
 
 def desired_quotes(inputs: QuoteInputs, params: QuotingParams) -> tuple[Quote, ...]:
@@ -121,19 +128,22 @@ def desired_quotes(inputs: QuoteInputs, params: QuotingParams) -> tuple[Quote, .
         return ()
     half = half_spread(inputs, params)
     centre = _centre(inputs, params)
-    bounds = (
-        max(params.min_price, inputs.grid.min_price),
-        min(params.max_price, inputs.grid.max_price),
-    )
-    quotes: dict[Side, list[Quote]] = {Side.BID: [], Side.ASK: []}
+    grid, touch = inputs.grid, _touch(inputs)
+    low = max(params.min_price, grid.min_price)
+    high = min(params.max_price, grid.max_price)
+    bids: list[Quote] = []
+    asks: list[Quote] = []
     for level in range(max(1, params.ladder_levels)):
         offset = half + level * params.ladder_step
-        for side in (Side.BID, Side.ASK):
-            price = _price(side, centre - side.sign * offset, inputs, bounds)
-            out = quotes[side]
-            if price is None or any(q.price == price for q in out):
-                continue
-            qty = _size(side, price, inputs, params)
+        bid = _bid_price(centre - offset, grid, touch, low, high)
+        # Deeper levels only move away from the touch: a repeat can only be the last price.
+        if bid is not None and not (bids and bids[-1].price == bid):
+            qty = _size(Side.BID, bid, inputs, touch.depth, params)
             if qty >= params.min_order_qty:
-                out.append(Quote(side, units.Price(price), units.Qty(qty), level))
-    return (*quotes[Side.BID], *quotes[Side.ASK])
+                bids.append(Quote(Side.BID, units.Price(bid), units.Qty(qty), level))
+        ask = _ask_price(centre + offset, grid, touch, low, high)
+        if ask is not None and not (asks and asks[-1].price == ask):
+            qty = _size(Side.ASK, ask, inputs, touch.depth, params)
+            if qty >= params.min_order_qty:
+                asks.append(Quote(Side.ASK, units.Price(ask), units.Qty(qty), level))
+    return (*bids, *asks)

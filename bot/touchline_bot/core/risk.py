@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from touchline_bot.core import decisions, orders, units
 from touchline_bot.core.params import RiskParams
@@ -53,19 +54,38 @@ def _leg_price(side: Side, price: int) -> int:
     return price if side is Side.BID else units.ONE_DOLLAR - price
 
 
-def side_exposure(position: Position, items: Iterable[Fillable], side: Side) -> units.Money:
-    """Worst-case money at risk on ``side`` (see the module docstring)."""
-    mine = [(p, q) for s, p, q in items if s is side and q > 0]
-    total_qty = sum(q for _, q in mine)
-    total_money = sum(_leg_price(side, p) * q for p, q in mine)
+class _Totals(NamedTuple):
+    """One side's fillables summed up: quantity, money at the leg price, the worst leg price.
+    :func:`side_exposure` of a list is :func:`_exposure` of its totals."""
+
+    qty: int = 0
+    money: int = 0
+    worst_leg: int = 0
+
+    def plus(self, side: Side, price: int, qty: int) -> _Totals:
+        if qty <= 0:
+            return self
+        leg = _leg_price(side, price)
+        return _Totals(self.qty + qty, self.money + leg * qty, max(self.worst_leg, leg))
+
+
+def _exposure(position: Position, side: Side, totals: _Totals) -> int:
     held = position.qty * side.sign
     if held >= 0:
-        return units.Money(position.cost + total_money)
-    beyond = held + total_qty
+        return position.cost + totals.money
+    beyond = held + totals.qty
     if beyond <= 0:
-        return units.ZERO_MONEY
-    worst_leg = max(_leg_price(side, p) for p, _ in mine)
-    return units.Money(min(total_money, beyond * worst_leg))
+        return 0
+    return min(totals.money, beyond * totals.worst_leg)
+
+
+def side_exposure(position: Position, items: Iterable[Fillable], side: Side) -> units.Money:
+    """Worst-case money at risk on ``side`` (see the module docstring)."""
+    totals = _Totals()
+    for item_side, price, qty in items:
+        if item_side is side:
+            totals = totals.plus(side, price, qty)
+    return units.Money(_exposure(position, side, totals))
 
 
 def live_fillables(live: orders.LiveOrders) -> list[Fillable]:
@@ -101,24 +121,25 @@ def clip(
     out and the quotes themselves stay within the limit; quotes below ``min_qty`` are dropped.
     Quotes that only reduce the position survive any limit."""
     cap = limit(params, lease=lease, lease_valid=lease_valid)
-    committed = [
-        (o.side, o.worst_price, o.worst_qty)
-        for o in live.values()
-        if o.status is orders.OrderStatus.PENDING_CANCEL
-    ]
+    totals = {Side.BID: _Totals(), Side.ASK: _Totals()}
+    for o in live.values():
+        if o.status is orders.OrderStatus.PENDING_CANCEL:
+            totals[o.side] = totals[o.side].plus(o.side, o.worst_price, o.worst_qty)
     kept: list[Quote] = []
     for quote in sorted(quotes, key=lambda q: q.level):
-        base = [*committed, *((k.side, k.price, k.qty) for k in kept)]
+        side, base = quote.side, totals[quote.side]
+        allowed = max(cap, _exposure(position, side, base))
 
-        def fits(qty: int, quote: Quote = quote, base: list[Fillable] = base) -> bool:
-            items = [*base, (quote.side, quote.price, units.Qty(qty))]
-            return side_exposure(position, items, quote.side) <= max(
-                cap, side_exposure(position, base, quote.side)
-            )
+        def fits(
+            qty: int, quote: Quote = quote, base: _Totals = base, allowed: int = allowed
+        ) -> bool:
+            grown = base.plus(quote.side, quote.price, qty)
+            return _exposure(position, quote.side, grown) <= allowed
 
         qty = _largest(quote.qty, fits)
         if qty >= min_qty:
-            kept.append(replace(quote, qty=units.Qty(qty)))
+            kept.append(quote if qty == quote.qty else replace(quote, qty=units.Qty(qty)))
+            totals[side] = base.plus(side, quote.price, qty)
     return tuple(kept)
 
 
@@ -133,6 +154,12 @@ def _largest(upper: int, fits: Callable[[int], bool]) -> int:
     return low
 
 
+def _live_exposure(live: orders.LiveOrders, position: Position, side: Side) -> int:
+    return side_exposure(
+        position, ((o.side, o.worst_price, o.worst_qty) for o in live.values()), side
+    )
+
+
 def admit(
     batch: tuple[decisions.Decision, ...],
     *,
@@ -145,31 +172,41 @@ def admit(
     (or above what it already is, when it is over the cap)."""
     admitted: list[decisions.Decision] = []
     for decision in batch:
-        before = exposure(live, position)
-        candidate = _within(decision, live, position, max(cap, before[_side(decision, live)]))
+        if not isinstance(decision, decisions.PlaceOrder | decisions.AmendOrder):
+            admitted.append(decision)
+            live = orders.apply_decision(live, decision)
+            continue
+        side = _side(decision, live)
+        allowed = max(cap, _live_exposure(live, position, side))
+        trial = orders.apply_decision(live, decision)
+        if _live_exposure(trial, position, side) <= allowed:
+            admitted.append(decision)
+            live = trial
+            continue
+        candidate = _within(decision, live, position, side, allowed)
         if candidate is not None:
             admitted.append(candidate)
             live = orders.apply_decision(live, candidate)
     return tuple(admitted)
 
 
-def _side(decision: decisions.Decision, live: orders.LiveOrders) -> Side:
+def _side(decision: decisions.PlaceOrder | decisions.AmendOrder, live: orders.LiveOrders) -> Side:
     if isinstance(decision, decisions.PlaceOrder):
         return decision.side
-    order = live.get(getattr(decision, "client_order_id", ""))
+    order = live.get(decision.client_order_id)
     return order.side if order is not None else Side.BID
 
 
 def _within(
-    decision: decisions.Decision, live: orders.LiveOrders, position: Position, cap: int
+    decision: decisions.PlaceOrder | decisions.AmendOrder,
+    live: orders.LiveOrders,
+    position: Position,
+    side: Side,
+    cap: int,
 ) -> decisions.Decision | None:
-    if not isinstance(decision, decisions.PlaceOrder | decisions.AmendOrder):
-        return decision
-    side = _side(decision, live)
-
     def fits(qty: int) -> bool:
         trial = orders.apply_decision(live, replace(decision, qty=units.Qty(qty)))
-        return exposure(trial, position)[side] <= cap
+        return _live_exposure(trial, position, side) <= cap
 
     qty = _largest(decision.qty, fits)
     if qty <= 0:
@@ -256,6 +293,8 @@ def mark(state: RiskState, *, equity: units.Money, params: RiskParams) -> RiskSt
     until :func:`reset_breaker` (a person's reset)."""
     high = max(state.high_water, equity)
     tripped = state.breaker_tripped or high - equity >= params.max_drawdown
+    if high == state.high_water and tripped == state.breaker_tripped:
+        return state
     return replace(state, high_water=units.Money(high), breaker_tripped=tripped)
 
 

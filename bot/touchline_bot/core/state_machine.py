@@ -149,6 +149,8 @@ def _clocks(machine: Machine, c: Conditions) -> Machine:
     fresh = c.kalshi_fresh and c.poly_fresh
     fresh_since = _keep(machine.fresh_since_ms, c.now_ms) if fresh else None
     clear_since = _keep(machine.clear_since_ms, c.now_ms) if blocker(c) is None else None
+    if fresh_since == machine.fresh_since_ms and clear_since == machine.clear_since_ms:
+        return machine
     return replace(machine, fresh_since_ms=fresh_since, clear_since_ms=clear_since)
 
 
