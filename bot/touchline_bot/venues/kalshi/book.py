@@ -4,7 +4,9 @@ Kalshi's book is bids only: YES bids, and NO bids (in NO price). A NO bid at ``q
 ask at ``1 - q``. Levels are integer maps (price → quantity in 1/100 contract), so fractional
 deltas accumulate exactly and a level that reaches zero is removed. The book knows when it is
 wrong (a sequence gap, an impossible negative level) and says so through ``valid`` until the
-next snapshot. ``apply_delta`` is the hot path: two dict operations.
+next snapshot. ``apply_delta`` is the hot path: two dict operations. ``top`` keeps the view it
+last built per side and rebuilds a side only when a change reached its top levels, so a delta
+deeper in the book hands the core the very same view.
 """
 
 from __future__ import annotations
@@ -21,7 +23,18 @@ NO = "no"
 class OrderBook:
     """YES bids and NO bids of one market, in integer units."""
 
-    __slots__ = ("_no", "_yes", "invalid_reason", "negative_levels", "ticker", "valid")
+    __slots__ = (
+        "_asks_top",
+        "_bids_top",
+        "_no",
+        "_top",
+        "_top_levels",
+        "_yes",
+        "invalid_reason",
+        "negative_levels",
+        "ticker",
+        "valid",
+    )
 
     def __init__(self, ticker: str) -> None:
         self.ticker = ticker
@@ -32,6 +45,10 @@ class OrderBook:
         self.invalid_reason = "no snapshot yet"
         self.negative_levels = 0
         """How many deltas would have driven a level below zero (each invalidates the book)."""
+        self._top_levels = 0
+        self._bids_top: tuple[book.Level, ...] | None = None
+        self._asks_top: tuple[book.Level, ...] | None = None
+        self._top: book.KalshiTop | None = None
 
     def apply_snapshot(
         self,
@@ -43,10 +60,12 @@ class OrderBook:
         self._no = {p: q for p, q in no_bids if q > 0}
         self.valid = True
         self.invalid_reason = ""
+        self._bids_top = self._asks_top = self._top = None
 
     def apply_delta(self, side: str, price: units.Price, delta: units.Qty) -> bool:
         """Add a signed change to one level (``side`` is ``"yes"`` or ``"no"``, NO in NO
         price); return False when the change proved the book wrong (a negative level)."""
+        self._touched(side, price)
         levels = self._yes if side == YES else self._no
         size = levels.get(price, 0) + delta
         if size > 0:
@@ -63,6 +82,19 @@ class OrderBook:
         """Mark the book wrong until the next snapshot."""
         self.valid = False
         self.invalid_reason = reason
+        self._top = None
+
+    def _touched(self, side: str, price: int) -> None:
+        """Forget the cached top of ``side`` when a change at ``price`` may reach it."""
+        if side == YES:
+            bids = self._bids_top
+            if bids is not None and (len(bids) < self._top_levels or price >= bids[-1][0]):
+                self._bids_top = self._top = None
+        else:
+            asks = self._asks_top
+            ask = units.ONE_DOLLAR - price
+            if asks is not None and (len(asks) < self._top_levels or ask <= asks[-1][0]):
+                self._asks_top = self._top = None
 
     def yes_bids(self) -> dict[units.Price, units.Qty]:
         """A copy of the YES bids (price → quantity)."""
@@ -83,12 +115,27 @@ class OrderBook:
         return units.complement(max(self._no)) if self._no else None
 
     def top(self, levels: int = 5) -> book.KalshiTop:
-        """The top ``levels`` YES bids and YES asks, best first, with the valid flag."""
-        yes, no = self._yes, self._no
+        """The top ``levels`` YES bids and YES asks, best first, with the valid flag (the same
+        object as last time when nothing in it changed)."""
+        if levels != self._top_levels:
+            self._top_levels = levels
+            self._bids_top = self._asks_top = self._top = None
+        top = self._top
+        if top is not None:
+            return top
+        bids, asks = self._bids_top, self._asks_top
         # Sorting a few dozen ints is cheaper than heapq.nlargest's bookkeeping at this size.
-        bids = tuple((p, yes[p]) for p in sorted(yes, reverse=True)[:levels])
-        asks = tuple((units.ONE_DOLLAR - q, no[q]) for q in sorted(no, reverse=True)[:levels])
-        return book.KalshiTop(bids=bids, asks=asks, valid=self.valid)  # type: ignore[arg-type]
+        if bids is None:
+            yes = self._yes
+            bids = tuple((p, yes[p]) for p in sorted(yes, reverse=True)[:levels])  # type: ignore[misc]
+            self._bids_top = bids
+        if asks is None:
+            no = self._no
+            asks = tuple((units.ONE_DOLLAR - q, no[q]) for q in sorted(no, reverse=True)[:levels])  # type: ignore[misc]
+            self._asks_top = asks
+        top = book.KalshiTop(bids=bids, asks=asks, valid=self.valid)
+        self._top = top
+        return top
 
     def depth(self, side: str, levels: int = 5) -> units.Qty:
         """Total quantity on the best ``levels`` of one side (``"yes"`` bids or ``"no"`` bids)."""

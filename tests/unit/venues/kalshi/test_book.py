@@ -152,3 +152,32 @@ def _aggregate(orders: list[Resting]) -> tuple[Levels, Levels]:
         levels[order.price] = levels.get(order.price, 0) + order.qty
     yes, no = ([(P(p), Q(q)) for p, q in sides[s].items() if q > 0] for s in ("yes", "no"))
     return yes, no
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([book.YES, book.NO]),
+            st.integers(min_value=1, max_value=30).map(lambda c: units.Price(c * 100)),
+            st.integers(min_value=-500, max_value=500).map(units.Qty),
+        ),
+        max_size=60,
+    ),
+    st.integers(min_value=1, max_value=6),
+)
+def test_the_cached_top_always_equals_a_top_built_from_scratch(
+    deltas: list[tuple[str, units.Price, units.Qty]], levels: int
+) -> None:
+    cached = book.OrderBook("T")
+    cached.apply_snapshot(
+        [(units.Price(500), units.Qty(100))], [(units.Price(400), units.Qty(100))]
+    )
+    for side, price, delta in deltas:
+        cached.apply_delta(side, price, delta)
+        fresh = book.OrderBook("T")
+        fresh.apply_snapshot(cached.yes_bids().items(), cached.no_bids().items())
+        if not cached.valid:
+            fresh.invalidate("negative")
+        assert cached.top(levels) == fresh.top(levels)
+        if not cached.valid:
+            return
