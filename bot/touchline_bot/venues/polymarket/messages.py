@@ -10,9 +10,11 @@ the caller counts.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -39,9 +41,12 @@ class BookSnapshot:
     tick_size: units.Price | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LevelChange:
-    """One ``price_changes[]`` entry: the new total size at a level (zero removes it)."""
+class LevelChange(NamedTuple):
+    """One ``price_changes[]`` entry: the new total size at a level (zero removes it).
+
+    Named tuples, this and :class:`PriceChange`: built for every price change, the hot path,
+    where a frozen dataclass costs four times as much. Compare them only with themselves.
+    """
 
     asset_id: str
     side: LevelSide
@@ -49,8 +54,7 @@ class LevelChange:
     size: units.Qty
 
 
-@dataclass(frozen=True, slots=True)
-class PriceChange:
+class PriceChange(NamedTuple):
     """A ``price_change`` event; its entries may belong to different tokens."""
 
     market: str
@@ -200,6 +204,99 @@ def _price_change(data: dict[str, Any]) -> PriceChange:
     return PriceChange(str(data.get("market", "")), _timestamp_ms(data), changes)
 
 
+# The venue's plain shapes: a probability ``0``..``1`` with up to 4 decimals, a size with up to
+# 2 (exact in integer units, so no rounding). Anything else takes the exact parser.
+_PLAIN_PRICE = re.compile(r"([01])(?:\.([0-9]{1,4}))?").fullmatch
+_PLAIN_SIZE = re.compile(r"([0-9]{1,18})(?:\.([0-9]{1,2}))?").fullmatch
+_NO_TOP = 10**20
+_Matcher = Callable[[str], "re.Match[str] | None"]
+_MEMO_SIZE = 4096
+"""Strings per memo before it is cleared (prices form a tiny set, sizes a larger one)."""
+_PRICES: dict[str, units.Price] = {}
+_SIZES: dict[str, units.Qty] = {}
+_SIDES = {"BUY": LevelSide.BUY, "SELL": LevelSide.SELL}
+_new_tuple = tuple.__new__
+
+
+def _plain(text: str, plain: _Matcher, decimals: int, top: int) -> int | None:
+    """The integer units of a plain-shaped string no greater than ``top``, else ``None``."""
+    match = plain(text)
+    if match is None:
+        return None
+    frac = match[2] or ""
+    scaled = int(match[1] + frac + "0" * (decimals - len(frac)))
+    return scaled if scaled <= top else None
+
+
+def memo_price(value: object) -> units.Price | None:
+    """:func:`units.parse_probability` of a plain string, memoised; ``None`` for anything
+    else (the exact parser then decides, and names what is wrong)."""
+    if type(value) is not str:
+        return None
+    hit = _PRICES.get(value)
+    if hit is None:
+        scaled = _plain(value, _PLAIN_PRICE, units.PRICE_DECIMALS, units.PRICE_SCALE)
+        if scaled is None:
+            return None
+        if len(_PRICES) >= _MEMO_SIZE:
+            _PRICES.clear()
+        hit = _PRICES[value] = units.Price(scaled)
+    return hit
+
+
+def memo_size(value: object) -> units.Qty | None:
+    """:func:`units.parse_size` of a plain string, memoised; ``None`` for anything else."""
+    if type(value) is not str:
+        return None
+    hit = _SIZES.get(value)
+    if hit is None:
+        scaled = _plain(value, _PLAIN_SIZE, units.QTY_DECIMALS, _NO_TOP)
+        if scaled is None:
+            return None
+        if len(_SIZES) >= _MEMO_SIZE:
+            _SIZES.clear()
+        hit = _SIZES[value] = units.Qty(scaled)
+    return hit
+
+
+def _fast_price_change(data: Any) -> PriceChange | None:
+    """The hot path: a ``price_change`` whose every field has the expected type and shape.
+    ``None`` for anything else: :func:`_event` then parses it and says what is wrong."""
+    try:
+        if data["event_type"] != "price_change":
+            return None
+        entries, market, stamp = data["price_changes"], data.get("market", ""), data["timestamp"]
+        timestamp_ms = None if stamp is None or stamp == "" else int(stamp)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if type(entries) is not list or type(market) is not str:
+        return None
+    changes: list[LevelChange] = []
+    for entry in entries:
+        change = _fast_change(entry)
+        if change is None:
+            return None
+        changes.append(change)
+    return _new_tuple(PriceChange, (market, timestamp_ms, tuple(changes)))
+
+
+def _fast_change(entry: Any) -> LevelChange | None:
+    try:
+        asset_id, side, price, size = (
+            entry["asset_id"],
+            _SIDES[entry["side"]],
+            entry["price"],
+            entry["size"],
+        )
+        price = _PRICES.get(price) or memo_price(price)
+        size = _SIZES.get(size) or memo_size(size)
+    except (KeyError, TypeError):
+        return None
+    if type(asset_id) is not str or not asset_id or price is None or size is None:
+        return None
+    return _new_tuple(LevelChange, (asset_id, side, price, size))
+
+
 def _event(data: object) -> Message:
     if not isinstance(data, dict):
         raise _ParseError("event is not an object")
@@ -226,6 +323,9 @@ def _event(data: object) -> Message:
 
 
 def _safe_event(data: object) -> Message:
+    fast = _fast_price_change(data)
+    if fast is not None:
+        return fast
     try:
         return _event(data)
     except _ParseError as exc:

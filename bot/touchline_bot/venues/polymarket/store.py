@@ -83,21 +83,33 @@ class SignalStore:
 
     def apply(self, message: messages.Message, *, now_ms: int, source: Source) -> list[str]:
         """Apply one message; returns the tokens whose book changed."""
+        if type(message) is messages.PriceChange:
+            return self._apply_changes(message, now_ms=now_ms, source=source)
         changed: list[str] = []
         if isinstance(message, messages.BookSnapshot) and message.asset_id in self._books:
             self._books[message.asset_id].replace(message)
             changed.append(message.asset_id)
-        elif isinstance(message, messages.PriceChange):
-            for change in message.changes:
-                if change.asset_id in self._books:
-                    target = self._books[change.asset_id]
-                    target.set_level(change.side, change.price, change.size)
-                    changed.append(change.asset_id)
         elif isinstance(message, messages.TickSizeChange) and message.asset_id in self._books:
             self._books[message.asset_id].tick_size = message.new_tick_size
         timestamp_ms = getattr(message, "timestamp_ms", None)
         for token in dict.fromkeys(changed):
             self._touch(token, now_ms=now_ms, source_ts_ms=timestamp_ms, source=source)
+        return changed
+
+    def _apply_changes(
+        self, message: messages.PriceChange, *, now_ms: int, source: Source
+    ) -> list[str]:
+        """The hot path: level changes, each to its own token's book if we follow it."""
+        books = self._books
+        changed: list[str] = []
+        for asset_id, side, price, size in message.changes:
+            target = books.get(asset_id)
+            if target is not None:
+                target.set_level(side, price, size)
+                changed.append(asset_id)
+        if changed:
+            for token in dict.fromkeys(changed) if len(changed) > 1 else changed:
+                self._touch(token, now_ms=now_ms, source_ts_ms=message.timestamp_ms, source=source)
         return changed
 
     def confirm(self, token: str, *, now_ms: int, source_ts_ms: int | None) -> None:

@@ -4,6 +4,7 @@ frame is exactly what the general parser makes of it, errors included."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import orjson
@@ -87,7 +88,7 @@ _ODD = st.one_of(
     st.integers(-3, 3),
     st.floats(allow_nan=False, allow_infinity=False),
     _DECIMAL_TEXT,
-    st.sampled_from(["yes", "no", "", "T", [], {}, [1], {"a": 1}]),
+    st.sampled_from(["yes", "no", "", "T", [], {}, [1], {"a": 1}]).map(copy.deepcopy),
 )
 _ENV_KEYS = st.sampled_from(["type", "sid", "seq", "msg"])
 _MSG_KEYS = st.sampled_from(
