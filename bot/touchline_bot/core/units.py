@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import (
+    ROUND_FLOOR,
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
 from typing import NewType
 
 Price = NewType("Price", int)
@@ -52,11 +60,20 @@ def _to_decimal(text: str | int | float, what: str) -> Decimal:
         raise UnitsError(f"{what}: {text!r} is not a decimal number") from exc
     if not value.is_finite():
         raise UnitsError(f"{what}: {text!r} is not finite")
+    if len(value.as_tuple().digits) > _MAX_DIGITS or abs(value.adjusted()) > _MAX_DIGITS:
+        raise UnitsError(f"{what}: {text!r} has too many digits")
     return value
 
 
+_MAX_DIGITS = 40
+"""No venue number has more digits or a larger exponent: anything beyond is garbled."""
+_EXACT = Context(prec=2 * _MAX_DIGITS + 10, traps=[InvalidOperation, Overflow, DivisionByZero])
+"""Arithmetic on parsed values, wide enough to be exact for every accepted input (the default
+28-digit context would round a long string silently)."""
+
+
 def _exact(value: Decimal, scale: int, text: object, what: str) -> int:
-    scaled = value * scale
+    scaled = _EXACT.multiply(value, scale)
     if scaled != scaled.to_integral_value():
         raise UnitsError(f"{what}: {text!r} has more precision than 1/{scale}")
     return int(scaled)
@@ -89,7 +106,8 @@ def parse_probability(text: str | int | float) -> Price:
     value = _to_decimal(text, "probability")
     if value < 0 or value > 1:
         raise UnitsError(f"probability: {text!r} is outside [0, 1]")
-    return Price(int((value * PRICE_SCALE).to_integral_value(rounding=ROUND_HALF_EVEN)))
+    scaled = _EXACT.multiply(value, PRICE_SCALE)
+    return Price(int(scaled.to_integral_value(rounding=ROUND_HALF_EVEN)))
 
 
 def parse_size(text: str | int | float) -> Qty:
@@ -97,7 +115,7 @@ def parse_size(text: str | int | float) -> Qty:
     value = _to_decimal(text, "size")
     if value < 0:
         raise UnitsError(f"size: {text!r} is negative")
-    return Qty(int((value * QTY_SCALE).to_integral_value(rounding=ROUND_FLOOR)))
+    return Qty(int(_EXACT.multiply(value, QTY_SCALE).to_integral_value(rounding=ROUND_FLOOR)))
 
 
 def format_dollars(price: int) -> str:

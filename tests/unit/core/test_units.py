@@ -29,6 +29,8 @@ def test_parse_dollars_is_exact(text: str, expected: int) -> None:
         pytest.param("abc", id="not-a-number"),
         pytest.param("NaN", id="nan"),
         pytest.param("", id="empty"),
+        pytest.param("1e999999999", id="huge-exponent"),
+        pytest.param("1." + "0" * 40 + "1", id="rounds-to-a-dollar-in-28-digits"),
     ],
 )
 def test_parse_dollars_refuses_inexact_or_garbage(text: str) -> None:

@@ -151,3 +151,21 @@ def test_numbers_in_a_delta_take_the_exact_path(use_yes_price: bool) -> None:
     assert parsed == messages.BookDelta(
         2, 3, "T", "yes", units.Price(9600), units.Qty(300), "", 1669149841000
     )
+
+
+def test_a_delta_with_a_huge_exponent_is_a_malformed_frame_not_a_crash() -> None:
+    frame = orjson.dumps(
+        {
+            "type": "orderbook_delta",
+            "sid": 1,
+            "seq": 2,
+            "msg": {
+                "market_ticker": "T",
+                "price_dollars": "1e999999999",
+                "delta_fp": "1.00",
+                "side": "yes",
+            },
+        }
+    )
+    with pytest.raises(messages.MalformedFrameError, match="price_dollars"):
+        messages.parse_frame(frame, use_yes_price=False)
