@@ -246,9 +246,9 @@ def reconcile(
     touched, and orders on their way out (cancel in flight) match nothing. A matched resting
     order is left alone when its price is within ``refresh_tolerance`` (and still strictly
     between the neighbouring quotes, so the ranks hold) and its size equal; decreased when only
-    the size drops (keeps queue priority); amended otherwise (a price move or a larger size). Unmatched resting orders are cancelled,
-    unmatched quotes placed as ``f"{prefix}-{counter}"``. Cancels come first, then decreases
-    and amends, then placements.
+    the size drops (keeps queue priority); amended otherwise (a price move or a larger size).
+    Unmatched resting orders are cancelled, unmatched quotes placed as
+    ``f"{prefix}-{counter}"``. Cancels come first, then decreases and amends, then placements.
     """
     cancels: list[decisions.Decision] = []
     changes: list[decisions.Decision] = []
