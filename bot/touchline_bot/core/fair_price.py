@@ -10,16 +10,16 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from touchline_bot.core import units
 from touchline_bot.core.book import KalshiTop, PolyTop
 from touchline_bot.core.params import BPS, FairPriceParams, PhaseParams
 
 
-@dataclass(frozen=True, slots=True)
-class FairPrice:
-    """The fair price and every input that made it (for telemetry and ``/state``)."""
+class FairPrice(NamedTuple):
+    """The fair price and every input that made it (for telemetry and ``/state``). A named
+    tuple: one is built per evaluation."""
 
     price: units.Price
     kalshi_micro: units.Price | None

@@ -16,7 +16,6 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from touchline_bot.core import fees, units
@@ -27,9 +26,8 @@ from touchline_bot.core.quote import Quote
 from touchline_bot.core.types import Side
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteInputs:
-    """Everything quoting needs for one decision."""
+class QuoteInputs(NamedTuple):
+    """Everything quoting needs for one decision (a named tuple: one is built per requote)."""
 
     fair: units.Price
     phase: PhaseParams

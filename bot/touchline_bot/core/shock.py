@@ -12,15 +12,15 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from touchline_bot.core import units
 from touchline_bot.core.params import BPS, ShockParams
 
 
-@dataclass(frozen=True, slots=True)
-class ShockState:
-    """What the detector remembers between fair prices."""
+class ShockState(NamedTuple):
+    """What the detector remembers between fair prices. A named tuple: one is built
+    per evaluation."""
 
     last_fair: units.Price | None = None
     last_ts_ms: int = 0

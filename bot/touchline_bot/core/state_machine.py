@@ -22,6 +22,7 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from touchline_bot.core import decisions
 from touchline_bot.core.params import TimingParams
@@ -30,9 +31,9 @@ from touchline_bot.core.types import MachineState, MatchPhase, Mode
 S = MachineState
 
 
-@dataclass(frozen=True, slots=True)
-class Conditions:
-    """Everything the machine looks at, evaluated at ``now_ms``."""
+class Conditions(NamedTuple):
+    """Everything the machine looks at, evaluated at ``now_ms`` (a named tuple: one is built
+    per evaluation)."""
 
     now_ms: int
     phase: MatchPhase

@@ -244,19 +244,22 @@ class PriceGrid:
 
     def snap_down(self, price: int) -> Price:
         """The highest valid price at or below ``price``, clamped to the grid's bounds."""
-        if price <= self.min_price:
-            return self.min_price
-        if price >= self.max_price:
-            return self.max_price
+        if price <= self._min:
+            return self._min
+        if price >= self._max:
+            return self._max
+        if len(self.ranges) == 1:
+            band = self.ranges[0]
+            return Price(price - (price - band.start) % band.step)
         return self._snap_in(self._band(price), price, ceiling=False)
 
     def snap_up(self, price: int) -> Price:
         """The lowest valid price at or above ``price``, clamped to the grid's bounds."""
-        if price <= self.min_price:
-            return self.min_price
-        if price >= self.max_price:
-            return self.max_price
-        band = self._band(price)
+        if price <= self._min:
+            return self._min
+        if price >= self._max:
+            return self._max
+        band = self.ranges[0] if len(self.ranges) == 1 else self._band(price)
         snapped = self._snap_in(band, price, ceiling=True)
         return snapped if snapped <= band.end else band.end
 

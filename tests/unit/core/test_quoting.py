@@ -42,7 +42,7 @@ def test_flat_position_quotes_symmetrically_around_fair() -> None:
 
 
 def test_long_position_skews_both_quotes_down_and_shrinks_the_bid() -> None:
-    long = dataclasses.replace(INPUTS, position_qty=1_000)  # 10 contracts
+    long = INPUTS._replace(position_qty=1_000)  # 10 contracts
     quotes = quoting.desired_quotes(long, PARAMS)
     bid, ask = _by_side(quotes, Side.BID)[0], _by_side(quotes, Side.ASK)[0]
     assert (bid.price, ask.price) == (4_000 - 0, 4_800)
@@ -58,8 +58,7 @@ def test_size_is_capped_by_notional_contracts_and_depth() -> None:
     assert bid.qty <= PARAMS.max_order_qty
     # 25% of the depth at the touch: (1 + 3) contracts -> 1 contract per quote; deeper levels
     # do not count
-    thin = dataclasses.replace(
-        INPUTS,
+    thin = INPUTS._replace(
         book=KalshiTop(
             ((P(4_000), Q(100)), (P(3_900), Q(90_000))), ((P(5_000), Q(300)), (P(5_100), Q(90_000)))
         ),
@@ -88,7 +87,7 @@ def test_ladder_adds_levels_further_out() -> None:
 def test_post_only_guards_never_cross(
     book: KalshiTop, bid_below: int | None, ask_above: int | None
 ) -> None:
-    quotes = quoting.desired_quotes(dataclasses.replace(INPUTS, book=book), PARAMS)
+    quotes = quoting.desired_quotes(INPUTS._replace(book=book), PARAMS)
     for q in quotes:
         if q.side is Side.BID and bid_below is not None:
             assert q.price < bid_below
@@ -97,7 +96,7 @@ def test_post_only_guards_never_cross(
 
 
 def test_quotes_outside_bounds_are_dropped() -> None:
-    cheap = dataclasses.replace(INPUTS, fair=P(300), book=KalshiTop((), ()))
+    cheap = INPUTS._replace(fair=P(300), book=KalshiTop((), ()))
     sides = {q.side for q in quoting.desired_quotes(cheap, PARAMS)}
     assert Side.BID not in sides
 
@@ -114,7 +113,7 @@ def test_quotes_outside_bounds_are_dropped() -> None:
 )
 def test_price_skew_grows_with_position_up_to_the_limit(position: int, bid: int, ask: int) -> None:
     wide = KalshiTop(((P(1_000), Q(20_000)),), ((P(9_000), Q(20_000)),))
-    inputs = dataclasses.replace(INPUTS, book=wide, position_qty=position)
+    inputs = INPUTS._replace(book=wide, position_qty=position)
     params = dataclasses.replace(PARAMS, max_order_notional=units.Money(100 * units.MONEY_SCALE))
     quotes = quoting.desired_quotes(inputs, params)
     prices = {q.side: q.price for q in quotes}
@@ -135,7 +134,7 @@ def test_size_taper_shrinks_the_side_that_adds_exposure(
     position: int, bid_qty: int, ask_qty: int
 ) -> None:
     wide = KalshiTop(((P(1_000), Q(90_000)),), ((P(9_000), Q(90_000)),))
-    inputs = dataclasses.replace(INPUTS, book=wide, position_qty=position)
+    inputs = INPUTS._replace(book=wide, position_qty=position)
     params = dataclasses.replace(
         PARAMS,
         inventory_skew_per_contract=P(0),
@@ -153,7 +152,7 @@ def test_size_taper_shrinks_the_side_that_adds_exposure(
     ],
 )
 def test_a_quote_beyond_the_bounds_is_dropped_never_pulled_inward(fair: int, missing: Side) -> None:
-    empty = dataclasses.replace(INPUTS, fair=P(fair), book=KalshiTop((), ()))
+    empty = INPUTS._replace(fair=P(fair), book=KalshiTop((), ()))
     params = dataclasses.replace(PARAMS, min_price=P(100), max_price=P(9_900))
     sides = {q.side for q in quoting.desired_quotes(empty, params)}
     assert sides == {missing.opposite}
@@ -161,25 +160,24 @@ def test_a_quote_beyond_the_bounds_is_dropped_never_pulled_inward(fair: int, mis
 
 def test_sub_penny_grid_snaps_bids_down_and_asks_up() -> None:
     grid = units.PriceGrid((units.PriceRange(P(0), units.ONE_DOLLAR, P(10)),))
-    inputs = dataclasses.replace(INPUTS, grid=grid, fair=P(4_503), book=KalshiTop((), ()))
+    inputs = INPUTS._replace(grid=grid, fair=P(4_503), book=KalshiTop((), ()))
     params = dataclasses.replace(PARAMS, adverse_selection_buffer=P(0), ladder_levels=1)
     prices = {q.side: q.price for q in quoting.desired_quotes(inputs, params)}
     assert prices == {Side.BID: 4_200, Side.ASK: 4_810}
 
 
 def test_no_quotes_against_a_book_known_to_be_wrong() -> None:
-    gap = dataclasses.replace(INPUTS, book=KalshiTop(BOOK.bids, BOOK.asks, valid=False))
+    gap = INPUTS._replace(book=KalshiTop(BOOK.bids, BOOK.asks, valid=False))
     assert quoting.desired_quotes(gap, PARAMS) == ()
 
 
 def test_our_own_orders_at_the_touch_are_not_depth_others_provide() -> None:
     # Alone at the touch with 2 contracts a side: without discounting them the 25% depth cap
     # would shrink the next quote to 1 contract, then 0.5, on every requote.
-    alone = dataclasses.replace(
-        INPUTS,
+    alone = INPUTS._replace(
         book=KalshiTop(((P(4_100), Q(200)),), ((P(4_900), Q(200)),)),
         own_touch_qty=400,
     )
-    counted = dataclasses.replace(alone, own_touch_qty=0)
+    counted = alone._replace(own_touch_qty=0)
     assert all(q.qty > 100 for q in quoting.desired_quotes(alone, PARAMS))
     assert all(q.qty <= 100 for q in quoting.desired_quotes(counted, PARAMS))

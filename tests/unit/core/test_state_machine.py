@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from touchline_bot.core import decisions, state_machine
@@ -21,7 +19,7 @@ def _at(state: MachineState, **clocks: int | None) -> Machine:
 
 
 def _with(**changes: object) -> Conditions:
-    return dataclasses.replace(FRESH, **changes)  # type: ignore[arg-type]
+    return FRESH._replace(**changes)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
