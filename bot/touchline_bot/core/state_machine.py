@@ -67,17 +67,21 @@ class Machine:
 INITIAL = Machine()
 
 
-def blocker(c: Conditions) -> str | None:
+def blocker(c: Conditions) -> str | None:  # noqa: PLR0911 (one return per blocker, by priority)
     """The first reason quoting is not allowed now, or ``None``."""
-    checks = (
-        (c.halted or c.mode is Mode.HALTED, "halted"),
-        (c.mode is Mode.PAUSED, "mode_paused"),
-        (c.risk_block is not None, c.risk_block or ""),
-        (not c.kalshi_fresh, "stale_kalshi"),
-        (not c.poly_fresh, "stale_polymarket"),
-        (c.shock, "shock"),
-    )
-    return next((reason for blocked, reason in checks if blocked), None)
+    if c.halted or c.mode is Mode.HALTED:
+        return "halted"
+    if c.mode is Mode.PAUSED:
+        return "mode_paused"
+    if c.risk_block is not None:
+        return c.risk_block
+    if not c.kalshi_fresh:
+        return "stale_kalshi"
+    if not c.poly_fresh:
+        return "stale_polymarket"
+    if c.shock:
+        return "shock"
+    return None
 
 
 def _ending(c: Conditions) -> tuple[str, bool] | None:

@@ -142,7 +142,7 @@ def transition(
         reason = moves[-1].reason if moves else _cancel_reason(event)
         out.append(decisions.CancelAll(reason))
         state = state._replace(live=orders.apply_decision(state.live, out[-1]))
-    actions, state = _orders(state, _desired(state, phase))
+    actions, live, next_id, memo = _orders(state, _desired(state, phase))
     out.extend(actions)
     settled = not out and kalshi_fresh and poly_fresh
     wake = _next_wake(state, phase) if machine.state is not MachineState.DONE else None
@@ -151,7 +151,10 @@ def transition(
         out.append(decisions.WakeAt(wake))
         wake_ms = wake
     quiet_until = (_NEVER if wake is None else wake) if settled else 0
-    return state._replace(wake_ms=wake_ms, quiet_until_ms=quiet_until), tuple(out)
+    state = state._replace(
+        live=live, next_id=next_id, orders_memo=memo, wake_ms=wake_ms, quiet_until_ms=quiet_until
+    )
+    return state, tuple(out)
 
 
 def _quiet(state: BotState, event: events.Event) -> BotState | None:
@@ -334,6 +337,13 @@ def _own_at_touch(live: orders.LiveOrders, book: KalshiTop) -> int:
     )
 
 
+def _resting(live: orders.LiveOrders) -> tuple[tuple[Side, int, int], ...]:
+    """(side, price, size) of the orders resting with no action in flight."""
+    return tuple(
+        (o.side, o.price, o.qty) for o in live.values() if o.status is orders.OrderStatus.RESTING
+    )
+
+
 def _flatten_started(state: BotState, now_in: MachineState) -> int | None:
     """Since when the market has been flattening (None when it is not)."""
     if now_in is not MachineState.FLATTENING:
@@ -388,6 +398,7 @@ def _desired(state: BotState, phase: MatchPhase) -> tuple[Quote, ...]:
             fees=state.market.fees,
             position_limit_qty=_limit_qty(state, fair.price),
             own_touch_qty=_own_at_touch(state.live, book),
+            resting=_resting(state.live),
         )
         return quoting.desired_quotes(inputs, params.quoting)
     if state.machine.state is MachineState.FLATTENING and state.flatten_started_ms is not None:
@@ -411,7 +422,8 @@ def _limit_qty(state: BotState, fair: units.Price) -> units.Qty:
 
 def _orders(
     state: BotState, desired: tuple[Quote, ...]
-) -> tuple[tuple[decisions.Decision, ...], BotState]:
+) -> tuple[tuple[decisions.Decision, ...], orders.LiveOrders, int, _OrdersMemo | None]:
+    """The order actions, the live view and id counter after them, and the memo to keep."""
     lease_ok = risk.lease_valid(state.limits, state.now_ms)
     lease = state.limits.lease_budget
     params = state.params
@@ -424,7 +436,7 @@ def _orders(
         and memo.position == state.position
         and memo.limits == (lease, lease_ok)
     ):
-        return (), state
+        return (), state.live, state.next_id, memo
     clipped = risk.clip(
         desired,
         live=state.live,
@@ -445,9 +457,8 @@ def _orders(
     batch = risk.admit(batch, live=state.live, position=state.position, cap=cap)
     if not batch:
         settled = _OrdersMemo(desired, state.live, state.position, params, (lease, lease_ok))
-        return (), state._replace(orders_memo=settled)
-    live = orders.apply_decisions(state.live, batch)
-    return batch, state._replace(live=live, next_id=next_id, orders_memo=None)
+        return (), state.live, state.next_id, settled
+    return batch, orders.apply_decisions(state.live, batch), next_id, None
 
 
 def _next_wake(state: BotState, phase: MatchPhase) -> int | None:
