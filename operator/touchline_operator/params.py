@@ -111,6 +111,7 @@ class Quoting(_Section):
     ladder_levels: Annotated[int, pydantic.Field(ge=1, le=10)] | None = None
     ladder_step_dollars: PriceDollars | None = None
     refresh_tolerance_dollars: PriceDollars | None = None
+    size_tolerance: Weight | None = None
     min_price_dollars: PriceDollars | None = None
     max_price_dollars: PriceDollars | None = None
 

@@ -97,6 +97,7 @@ def _quoting(q: config_params.Quoting) -> core_params.QuotingParams:
         ladder_levels=q.ladder_levels,
         ladder_step=units.price_from_fraction(q.ladder_step_dollars),
         refresh_tolerance=units.price_from_fraction(q.refresh_tolerance_dollars),
+        size_tolerance_bps=bps(q.size_tolerance),
         min_price=units.price_from_fraction(q.min_price_dollars),
         max_price=units.price_from_fraction(q.max_price_dollars),
     )

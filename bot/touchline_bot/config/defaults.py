@@ -54,6 +54,7 @@ DEMO: dict[str, Any] = {
         "ladder_levels": 1,
         "ladder_step_dollars": "0.01",
         "refresh_tolerance_dollars": "0.01",
+        "size_tolerance": "0.20",
         "min_price_dollars": "0.02",
         "max_price_dollars": "0.98",
     },

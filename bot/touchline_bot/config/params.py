@@ -109,6 +109,8 @@ class Quoting(_Section):
     """Distance between ladder levels."""
     refresh_tolerance_dollars: fields.PriceDollars
     """A live order within this distance of its desired price is left alone (no churn)."""
+    size_tolerance: fields.Fraction
+    """A resting order keeps its size while within this fraction of the desired size."""
     min_price_dollars: fields.PriceDollars
     """Never quote below this price."""
     max_price_dollars: fields.PriceDollars

@@ -102,6 +102,10 @@ class QuotingParams:
     ladder_step: units.Price = units.Price(100)
     refresh_tolerance: units.Price = units.Price(100)
     """A live order within this distance of its desired price is left alone."""
+    size_tolerance_bps: int = 2_000
+    """A resting order at a quote's price keeps its size while it is within this fraction of
+    the size quoting asks for (and within the per-order caps): the depth-proportional size
+    would otherwise be amended on every change of the touch's size."""
     min_price: units.Price = units.Price(200)
     max_price: units.Price = units.Price(9_800)
 

@@ -9,7 +9,11 @@ best bid. Sizes are capped by notional (a bid risks price × size, an ask (1 −
 by contracts, and by ``depth_fraction_bps`` of the visible depth at the touch — the best bid's
 size plus the best ask's (the seed's "25% of book"; the touch only, so the cap does not depend
 on how many levels the view holds, and a thin side can still be quoted against a deep one); an
-empty book has no depth cap (the other caps still hold).
+empty book has no depth cap (the other caps still hold). Sizes are sticky: where one of our
+orders already rests at a quote's price with a size within ``size_tolerance_bps`` of the new
+one (and within the per-order caps), the quote keeps that size, so a change of the touch's size
+does not cost an amend (a write against the rate limit) every time. Risk clips after quoting,
+so a sticky size never lets exposure past a limit.
 
 This module must not: read clocks, do I/O, or import anything outside the standard library.
 """
@@ -40,6 +44,9 @@ class QuoteInputs(NamedTuple):
     own_touch_qty: int = 0
     """Our own resting quantity at the best bid and best ask: not depth others provide (counting
     it would shrink our size on every requote while we are alone at the touch)."""
+    resting: tuple[tuple[Side, int, int], ...] = ()
+    """(side, price, size) of our orders resting with no action in flight: a quote at such a
+    price keeps the order's size while it is within ``size_tolerance_bps`` (sticky sizes)."""
 
 
 def half_spread(inputs: QuoteInputs, params: QuotingParams) -> units.Price:
@@ -108,6 +115,21 @@ def _size(side: Side, price: int, inputs: QuoteInputs, depth: int, params: Quoti
     qty: int = params.max_order_qty
     if risk_per_contract > 0:
         qty = min(qty, params.max_order_notional // risk_per_contract)
+    cap = qty
+    qty = _soft_size(side, qty, inputs, depth, params)
+    for rest_side, rest_price, rest_qty in inputs.resting:
+        if (
+            rest_side is side
+            and rest_price == price
+            and rest_qty <= cap
+            and abs(rest_qty - qty) * BPS <= qty * params.size_tolerance_bps
+        ):
+            return rest_qty
+    return qty
+
+
+def _soft_size(side: Side, qty: int, inputs: QuoteInputs, depth: int, params: QuotingParams) -> int:
+    """``qty`` after the depth cap and the inventory taper."""
     if depth > 0:
         qty = min(qty, depth * params.depth_fraction_bps // BPS)
     position = inputs.position_qty

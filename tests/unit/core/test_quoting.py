@@ -181,3 +181,52 @@ def test_our_own_orders_at_the_touch_are_not_depth_others_provide() -> None:
     counted = alone._replace(own_touch_qty=0)
     assert all(q.qty > 100 for q in quoting.desired_quotes(alone, PARAMS))
     assert all(q.qty <= 100 for q in quoting.desired_quotes(counted, PARAMS))
+
+
+def _thin(touch_qty: int) -> quoting.QuoteInputs:
+    """A touch thin enough that the 25% depth cap sets the size: 2 x touch_qty x 25%."""
+    book = KalshiTop(((P(4_000), Q(touch_qty)),), ((P(5_000), Q(touch_qty)),))
+    return INPUTS._replace(book=book)
+
+
+def test_a_resting_order_within_the_size_tolerance_keeps_its_size() -> None:
+    fresh = quoting.desired_quotes(_thin(1_000), PARAMS)  # 5 contracts a side
+    assert [q.qty for q in fresh] == [500, 500]
+    bid, ask = fresh
+    resting = ((Side.BID, bid.price, 450), (Side.ASK, ask.price, 580))
+    sticky = quoting.desired_quotes(_thin(1_000)._replace(resting=resting), PARAMS)
+    # 10% and 16% away from 5 contracts: inside the default 20%, no amend needed (and under
+    # the ask's $3 notional cap of 5.88 contracts).
+    assert [q.qty for q in sticky] == [450, 580]
+
+
+@pytest.mark.parametrize(
+    ("resting_qty", "why"),
+    [
+        pytest.param(390, "more than 20% smaller", id="too-small"),
+        pytest.param(610, "more than 20% larger", id="too-large"),
+    ],
+)
+def test_a_resting_order_beyond_the_size_tolerance_is_resized(resting_qty: int, why: str) -> None:
+    bid = quoting.desired_quotes(_thin(1_000), PARAMS)[0]
+    resting = ((Side.BID, bid.price, resting_qty),)
+    quotes = quoting.desired_quotes(_thin(1_000)._replace(resting=resting), PARAMS)
+    assert quotes[0].qty == 500, why
+
+
+def test_sticky_sizes_never_pass_the_per_order_caps_nor_apply_at_another_price() -> None:
+    capped = dataclasses.replace(PARAMS, max_order_qty=Q(500))
+    bid = quoting.desired_quotes(_thin(1_000), capped)[0]
+    above_cap = ((Side.BID, bid.price, 550),)
+    quotes = quoting.desired_quotes(_thin(1_000)._replace(resting=above_cap), capped)
+    assert quotes[0].qty == 500
+    elsewhere = ((Side.BID, bid.price - 100, 450),)
+    quotes = quoting.desired_quotes(_thin(1_000)._replace(resting=elsewhere), PARAMS)
+    assert quotes[0].qty == 500
+
+
+def test_zero_size_tolerance_always_quotes_the_computed_size() -> None:
+    exact = dataclasses.replace(PARAMS, size_tolerance_bps=0)
+    bid = quoting.desired_quotes(_thin(1_000), exact)[0]
+    resting = ((Side.BID, bid.price, 499),)
+    assert quoting.desired_quotes(_thin(1_000)._replace(resting=resting), exact)[0].qty == 500

@@ -323,3 +323,35 @@ def test_halt_while_already_paused_still_cancels_all_and_shows_halted() -> None:
     assert _moves(batch) == []
     assert decisions.CancelAll("halted") in batch
     assert (state.machine.state, state.machine.reason) == (S.PAUSED, "halted")
+
+
+def _touch(bid_qty: int, ask_qty: int) -> KalshiTop:
+    return KalshiTop(bids=((P(4_800), Q(bid_qty)),), asks=((P(5_200), Q(ask_qty)),))
+
+
+def test_a_deeper_book_change_or_a_repeated_touch_decides_nothing_and_keeps_the_timer() -> None:
+    state, _ = _quoting()
+    deeper = KalshiTop(bids=(*BOOK.bids, (P(4_700), Q(900))), asks=BOOK.asks)
+    later, batch = transition.transition(state, events.BookUpdated(T0 + 6_000, deeper))
+    assert batch == ()
+    assert later.kalshi_ts_ms == T0 + 6_000  # fresh data all the same
+    assert later.live is state.live
+
+
+def test_a_touch_size_change_within_the_size_tolerance_amends_nothing() -> None:
+    # A thin touch, so the 25% depth cap sets the size: 2 x 10 x 25% = 5 contracts a side.
+    thin = StrategyParams()
+    state = transition.initial(MARKET, thin, now_ms=T0)
+    lease = events.LeaseGranted(T0, BUDGET, expires_at_ms=T0 + 3_600_000)
+    book = events.BookUpdated(T0, _touch(1_000, 1_000))
+    state, _ = _feed(state, lease, book, events.SignalUpdated(T0, POLY))
+    state, _ = _feed(state, events.TimerFired(T0 + 5_000))
+    state, _ = _feed(state, *_acks(state, T0 + 5_000))
+    sizes = sorted(o.qty for o in state.live.values())
+    assert sizes == [500, 500]
+    # The touch thickens by 15%: the depth cap grows to 5.75 contracts, within 20%.
+    state, batch = _feed(state, events.BookUpdated(T0 + 6_000, _touch(1_150, 1_150)))
+    assert not _of(batch, decisions.AmendOrder)
+    # The touch thickens by 40%: past the tolerance, both orders grow.
+    state, batch = _feed(state, events.BookUpdated(T0 + 7_000, _touch(1_400, 1_400)))
+    assert len(_of(batch, decisions.AmendOrder)) == 2
