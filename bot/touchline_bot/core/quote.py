@@ -5,15 +5,15 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from touchline_bot.core import units
 from touchline_bot.core.types import Side
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """One desired order on the YES leg. ``level`` 0 is the touch-most level of a ladder."""
+class Quote(NamedTuple):
+    """One desired order on the YES leg. ``level`` 0 is the touch-most level of a ladder (a
+    named tuple: quoting builds them on every requote)."""
 
     side: Side
     price: units.Price

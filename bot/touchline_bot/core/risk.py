@@ -43,7 +43,7 @@ class Position:
     cost: units.Money = units.ZERO_MONEY
 
 
-FLAT = Position()
+FLAT: Position = Position()
 
 Fillable = tuple[Side, units.Price, units.Qty]
 """Something that may still trade: side, least favourable price, largest quantity."""
@@ -138,7 +138,7 @@ def clip(
 
         qty = _largest(quote.qty, fits)
         if qty >= min_qty:
-            kept.append(quote if qty == quote.qty else replace(quote, qty=units.Qty(qty)))
+            kept.append(quote if qty == quote.qty else quote._replace(qty=units.Qty(qty)))
             totals[side] = base.plus(side, quote.price, qty)
     return tuple(kept)
 
@@ -258,7 +258,7 @@ class RiskState:
     lease_expires_at_ms: int = 0
 
 
-INITIAL = RiskState()
+INITIAL: RiskState = RiskState()
 
 FILL_RATE = "fill_rate_limit"
 DRAWDOWN = "drawdown_limit"

@@ -326,22 +326,21 @@ def _conditions(
     )
 
 
-def _own_at_touch(live: orders.LiveOrders, book: KalshiTop) -> int:
-    """Our resting quantity at the best bid and best ask of ``book``."""
-    bid = book.best_bid[0] if book.best_bid is not None else None
-    ask = book.best_ask[0] if book.best_ask is not None else None
-    return sum(
-        o.qty
-        for o in live.values()
-        if (o.side is Side.BID and o.price == bid) or (o.side is Side.ASK and o.price == ask)
-    )
-
-
-def _resting(live: orders.LiveOrders) -> tuple[tuple[Side, int, int], ...]:
-    """(side, price, size) of the orders resting with no action in flight."""
-    return tuple(
-        (o.side, o.price, o.qty) for o in live.values() if o.status is orders.OrderStatus.RESTING
-    )
+def _own_orders(
+    live: orders.LiveOrders, book: KalshiTop
+) -> tuple[int, tuple[tuple[Side, int, int], ...]]:
+    """Our quantity at the best bid and best ask of ``book`` (any status: it is not depth
+    others provide), and (side, price, size) of our orders resting with no action in flight."""
+    bid = book.bids[0][0] if book.bids else None
+    ask = book.asks[0][0] if book.asks else None
+    at_touch = 0
+    resting: list[tuple[Side, int, int]] = []
+    for o in live.values():
+        if o.price == (bid if o.side is Side.BID else ask):
+            at_touch += o.qty
+        if o.status is orders.OrderStatus.RESTING:
+            resting.append((o.side, o.price, o.qty))
+    return at_touch, tuple(resting)
 
 
 def _flatten_started(state: BotState, now_in: MachineState) -> int | None:
@@ -389,6 +388,7 @@ def _desired(state: BotState, phase: MatchPhase) -> tuple[Quote, ...]:
         return ()
     params = state.params
     if state.machine.state is MachineState.QUOTING:
+        own_touch_qty, resting = _own_orders(state.live, book)
         inputs = quoting.QuoteInputs(
             fair=fair.price,
             phase=params.for_phase(phase),
@@ -397,8 +397,8 @@ def _desired(state: BotState, phase: MatchPhase) -> tuple[Quote, ...]:
             grid=state.market.grid,
             fees=state.market.fees,
             position_limit_qty=_limit_qty(state, fair.price),
-            own_touch_qty=_own_at_touch(state.live, book),
-            resting=_resting(state.live),
+            own_touch_qty=own_touch_qty,
+            resting=resting,
         )
         return quoting.desired_quotes(inputs, params.quoting)
     if state.machine.state is MachineState.FLATTENING and state.flatten_started_ms is not None:
