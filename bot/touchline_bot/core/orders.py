@@ -65,8 +65,10 @@ class LiveOrder:
 
 
 @dataclass(frozen=True, slots=True)
-class LiveOrders(Mapping[str, LiveOrder]):
-    """An immutable map of our orders by client order id (updates return a new view)."""
+class LiveOrders:
+    """An immutable map of our orders by client order id (updates return a new view). It reads
+    like a ``Mapping`` (``[]``, ``get``, ``in``, ``len``, iteration, ``keys/values/items``) from
+    its own dict; it does not subclass one, so the compiled core can compile it too."""
 
     by_id: Mapping[str, LiveOrder]
 
@@ -79,12 +81,10 @@ class LiveOrders(Mapping[str, LiveOrder]):
     def __len__(self) -> int:
         return len(self.by_id)
 
-    # The Mapping mixins go through __iter__ and __getitem__ one key at a time; the view's own
-    # dict answers directly (risk and reconcile walk the orders on every requote).
     def __contains__(self, key: object) -> bool:
         return key in self.by_id
 
-    def get(self, key: str, default: LiveOrder | None = None) -> LiveOrder | None:  # type: ignore[override]
+    def get(self, key: str, default: LiveOrder | None = None) -> LiveOrder | None:
         return self.by_id.get(key, default)
 
     def values(self) -> ValuesView[LiveOrder]:
@@ -105,7 +105,7 @@ class LiveOrders(Mapping[str, LiveOrder]):
         return LiveOrders({k: v for k, v in self.by_id.items() if k != client_order_id})
 
 
-EMPTY = LiveOrders({})
+EMPTY: LiveOrders = LiveOrders({})
 
 
 def apply_decision(live: LiveOrders, decision: decisions.Decision) -> LiveOrders:

@@ -33,7 +33,7 @@ class ShockState(NamedTuple):
     anchor_sigma: float = 1.0
 
 
-INITIAL = ShockState()
+INITIAL: ShockState = ShockState()
 
 
 def update(state: ShockState, fair: units.Price, ts_ms: int, params: ShockParams) -> ShockState:

@@ -64,7 +64,7 @@ class Machine:
     """Since when nothing has blocked quoting without interruption."""
 
 
-INITIAL = Machine()
+INITIAL: Machine = Machine()
 
 
 def blocker(c: Conditions) -> str | None:  # noqa: PLR0911 (one return per blocker, by priority)
