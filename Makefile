@@ -19,8 +19,8 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/touchline demo
 
-system-deps:
-	bash scripts/install-system-deps.sh
+system-deps: $(STAMP)
+	PYTHON=$(BIN)/python bash scripts/install-system-deps.sh
 
 k8s: $(STAMP)
 	PYTHON=$(BIN)/python bash scripts/k8s/prepare.sh
@@ -45,7 +45,10 @@ e2e: $(STAMP) k8s
 test: $(STAMP) system-deps k8s lint types imports
 	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -q
 
+## The hot-path benchmark, on the compiled core (as a production image builds it) and on the source.
 bench: $(STAMP)
+	VENV=$(VENV) bash scripts/build-compiled.sh build/compiled
+	TOUCHLINE_PACKAGE_DIR=build/compiled $(BIN)/python benchmarks/hot_path.py
 	$(BIN)/python benchmarks/hot_path.py
 
 clean:

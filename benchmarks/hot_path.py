@@ -12,6 +12,10 @@ of messages spent QUOTING, decisions, state changes). Targets on a 2-core machin
 entries to stderr instead.
 
     .venv/bin/python benchmarks/hot_path.py [--deltas 100000] [--seed 7] [--profile]
+
+By default the source tree runs; with ``TOUCHLINE_PACKAGE_DIR`` set to a build of the package
+(``scripts/build-compiled.sh build/compiled``, the core compiled by mypyc as a production image
+builds it) that build runs instead. ``core`` in the output says which ran.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import argparse
 import cProfile
 import gc
 import json
+import os
 import pstats
 import resource
 import sys
@@ -30,7 +35,8 @@ from typing import Any, NamedTuple
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bot")]
+PACKAGE_DIR = os.environ.get("TOUCHLINE_PACKAGE_DIR") or str(ROOT / "bot")
+sys.path[:0] = [str(ROOT), PACKAGE_DIR]
 
 from benchmarks import fixtures  # noqa: E402
 
@@ -193,6 +199,7 @@ def _report(
     kalshi = sum(f.venue is core_types.Venue.KALSHI for f in frames)
     return {
         "benchmark": "hot_path",
+        "core": "compiled" if transition.__file__.endswith(".so") else "source",
         "messages": count,
         "kalshi_deltas": kalshi,
         "poly_updates": count - kalshi,
