@@ -130,31 +130,45 @@ def transition(
         state, phase, shocked, limits, kalshi_fresh=kalshi_fresh, poly_fresh=poly_fresh
     )
     machine, moves = state_machine.step(state.machine, conditions, state.params.timing)
+    out: list[decisions.Decision] = list(moves)
+    live = state.live
+    if _must_cancel_all(moves, event, machine.state):
+        reason = moves[-1].reason if moves else _cancel_reason(event)
+        out.append(decisions.CancelAll(reason))
+        live = orders.apply_decision(live, out[-1])
+    d = _Decided(fair, shocked, limits, machine, _flatten_started(state, machine.state), live)
+    actions, live, next_id, memo = _orders(state, _desired(state, phase, d), d)
+    out.extend(actions)
+    settled = not out and kalshi_fresh and poly_fresh
+    wake = _next_wake(state, phase, d) if machine.state is not MachineState.DONE else None
+    wake_ms = state.wake_ms
+    if wake is not None and (wake_ms is None or wake < wake_ms or wake_ms <= state.now_ms):
+        out.append(decisions.WakeAt(wake))
+        wake_ms = wake
     state = state._replace(
         fair=fair,
         shock_state=shocked,
         limits=limits,
         machine=machine,
-        flatten_started_ms=_flatten_started(state, machine.state),
-    )
-    out: list[decisions.Decision] = list(moves)
-    if _must_cancel_all(moves, event, machine.state):
-        reason = moves[-1].reason if moves else _cancel_reason(event)
-        out.append(decisions.CancelAll(reason))
-        state = state._replace(live=orders.apply_decision(state.live, out[-1]))
-    actions, live, next_id, memo = _orders(state, _desired(state, phase))
-    out.extend(actions)
-    settled = not out and kalshi_fresh and poly_fresh
-    wake = _next_wake(state, phase) if machine.state is not MachineState.DONE else None
-    wake_ms = state.wake_ms
-    if wake is not None and (wake_ms is None or wake < wake_ms or wake_ms <= state.now_ms):
-        out.append(decisions.WakeAt(wake))
-        wake_ms = wake
-    quiet_until = (_NEVER if wake is None else wake) if settled else 0
-    state = state._replace(
-        live=live, next_id=next_id, orders_memo=memo, wake_ms=wake_ms, quiet_until_ms=quiet_until
+        flatten_started_ms=d.flatten_started_ms,
+        live=live,
+        next_id=next_id,
+        orders_memo=memo,
+        wake_ms=wake_ms,
+        quiet_until_ms=(_NEVER if wake is None else wake) if settled else 0,
     )
     return state, tuple(out)
+
+
+class _Decided(NamedTuple):
+    """What the evaluation has decided before the orders (the state is built once, at the end)."""
+
+    fair: fair_price.FairPrice | None
+    shock_state: shock.ShockState
+    limits: risk.RiskState
+    machine: state_machine.Machine
+    flatten_started_ms: int | None
+    live: orders.LiveOrders
 
 
 def _quiet(state: BotState, event: events.Event) -> BotState | None:
@@ -165,8 +179,7 @@ def _quiet(state: BotState, event: events.Event) -> BotState | None:
         if (
             seen is not None
             and top.valid
-            and top.bids[:1] == seen.bids[:1]
-            and top.asks[:1] == seen.asks[:1]
+            and (top is seen or (top.bids[:1] == seen.bids[:1] and top.asks[:1] == seen.asks[:1]))
         ):
             now_ms = max(state.now_ms, event.ts_ms)
             return state._replace(now_ms=now_ms, kalshi=top, kalshi_ts_ms=event.ts_ms)
@@ -382,13 +395,13 @@ def _halts(event: events.Event) -> bool:
             return False
 
 
-def _desired(state: BotState, phase: MatchPhase) -> tuple[Quote, ...]:
-    fair, book = state.fair, state.kalshi
+def _desired(state: BotState, phase: MatchPhase, d: _Decided) -> tuple[Quote, ...]:
+    fair, book = d.fair, state.kalshi
     if fair is None or book is None:
         return ()
     params = state.params
-    if state.machine.state is MachineState.QUOTING:
-        own_touch_qty, resting = _own_orders(state.live, book)
+    if d.machine.state is MachineState.QUOTING:
+        own_touch_qty, resting = _own_orders(d.live, book)
         inputs = quoting.QuoteInputs(
             fair=fair.price,
             phase=params.for_phase(phase),
@@ -401,13 +414,13 @@ def _desired(state: BotState, phase: MatchPhase) -> tuple[Quote, ...]:
             resting=resting,
         )
         return quoting.desired_quotes(inputs, params.quoting)
-    if state.machine.state is MachineState.FLATTENING and state.flatten_started_ms is not None:
+    if d.machine.state is MachineState.FLATTENING and d.flatten_started_ms is not None:
         return flatten.flatten_quotes(
             position_qty=state.position.qty,
             fair=fair.price,
             book=book,
             grid=state.market.grid,
-            started_ms=state.flatten_started_ms,
+            started_ms=d.flatten_started_ms,
             now_ms=state.now_ms,
             params=params.flatten,
         )
@@ -421,25 +434,25 @@ def _limit_qty(state: BotState, fair: units.Price) -> units.Qty:
 
 
 def _orders(
-    state: BotState, desired: tuple[Quote, ...]
+    state: BotState, desired: tuple[Quote, ...], d: _Decided
 ) -> tuple[tuple[decisions.Decision, ...], orders.LiveOrders, int, _OrdersMemo | None]:
     """The order actions, the live view and id counter after them, and the memo to keep."""
-    lease_ok = risk.lease_valid(state.limits, state.now_ms)
-    lease = state.limits.lease_budget
-    params = state.params
+    lease_ok = risk.lease_valid(d.limits, state.now_ms)
+    lease = d.limits.lease_budget
+    params, live = state.params, d.live
     memo = state.orders_memo
     if (
         memo is not None
-        and memo.live is state.live
+        and memo.live is live
         and memo.params is params
         and memo.desired == desired
         and memo.position == state.position
         and memo.limits == (lease, lease_ok)
     ):
-        return (), state.live, state.next_id, memo
+        return (), live, state.next_id, memo
     clipped = risk.clip(
         desired,
-        live=state.live,
+        live=live,
         position=state.position,
         params=params.risk,
         lease=lease,
@@ -448,25 +461,25 @@ def _orders(
     )
     batch, next_id = orders.reconcile(
         clipped,
-        state.live,
+        live,
         refresh_tolerance=params.quoting.refresh_tolerance,
         prefix=state.market.client_order_prefix,
         next_id=state.next_id,
     )
     cap = risk.limit(params.risk, lease=lease, lease_valid=lease_ok)
-    batch = risk.admit(batch, live=state.live, position=state.position, cap=cap)
+    batch = risk.admit(batch, live=live, position=state.position, cap=cap)
     if not batch:
-        settled = _OrdersMemo(desired, state.live, state.position, params, (lease, lease_ok))
-        return (), state.live, state.next_id, settled
-    return batch, orders.apply_decisions(state.live, batch), next_id, None
+        settled = _OrdersMemo(desired, live, state.position, params, (lease, lease_ok))
+        return (), live, state.next_id, settled
+    return batch, orders.apply_decisions(live, batch), next_id, None
 
 
-def _next_wake(state: BotState, phase: MatchPhase) -> int | None:
+def _next_wake(state: BotState, phase: MatchPhase, d: _Decided) -> int | None:
     now, params = state.now_ms, state.params
     stale_after_ms = params.for_phase(phase).stale_after_ms
     times = [
-        *state_machine.deadlines(state.machine, params.timing),
-        *risk.deadlines(state.limits, state.now_ms),
+        *state_machine.deadlines(d.machine, params.timing),
+        *risk.deadlines(d.limits, state.now_ms),
     ]
     if state.kalshi is not None and state.kalshi_broken is None:
         times.append(state.kalshi_ts_ms + stale_after_ms)
@@ -480,8 +493,8 @@ def _next_wake(state: BotState, phase: MatchPhase) -> int | None:
     )
     if change is not None:
         times.append(change)
-    times.append(state.shock_state.paused_until_ms)
-    if state.flatten_started_ms is not None:
-        times.append(state.flatten_started_ms + params.flatten.passive_timeout_ms)
+    times.append(d.shock_state.paused_until_ms)
+    if d.flatten_started_ms is not None:
+        times.append(d.flatten_started_ms + params.flatten.passive_timeout_ms)
     future = [t for t in times if t > now]
     return min(future) if future else None
