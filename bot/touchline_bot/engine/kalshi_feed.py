@@ -1,6 +1,6 @@
 """Turns the Kalshi stream's messages into core events for the markets of this process.
 
-Book messages become ``BookUpdated`` with the book's top levels (coalesced by the runner); a
+Book messages become ``BookUpdated`` with the book's touch (coalesced by the runner); a
 book invalidated by a sequence gap is passed on as invalid, so the core stops quoting on it
 until the resnapshot. Our fills become ``OrderFilled`` (deduplicated by trade id); orders the
 venue removed on its own (expiry, order-group limit, market pause) become ``OrderCancelled``;
@@ -45,7 +45,9 @@ class KalshiFeed:
     links: dict[str, MarketLink] = field(default_factory=dict)
     connected: bool = False
     seen_trades: set[str] = field(default_factory=set)
-    levels: int = 5
+    levels: int = 1
+    """Levels per side in the view handed to the core: it reads the touch alone (microprice,
+    guards, the depth cap), so a change deeper in the book hands it the very same view."""
 
     def add(self, link: MarketLink) -> None:
         """Route a market's messages to ``link``."""

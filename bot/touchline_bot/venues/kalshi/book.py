@@ -124,15 +124,10 @@ class OrderBook:
         if top is not None:
             return top
         bids, asks = self._bids_top, self._asks_top
-        # Sorting a few dozen ints is cheaper than heapq.nlargest's bookkeeping at this size.
         if bids is None:
-            yes = self._yes
-            bids = tuple((p, yes[p]) for p in sorted(yes, reverse=True)[:levels])  # type: ignore[misc]
-            self._bids_top = bids
+            bids = self._bids_top = _best(self._yes, levels, flip=False)
         if asks is None:
-            no = self._no
-            asks = tuple((units.ONE_DOLLAR - q, no[q]) for q in sorted(no, reverse=True)[:levels])  # type: ignore[misc]
-            self._asks_top = asks
+            asks = self._asks_top = _best(self._no, levels, flip=True)
         top = book.KalshiTop(bids=bids, asks=asks, valid=self.valid)
         self._top = top
         return top
@@ -155,3 +150,15 @@ class OrderBook:
             units.complement(no),
             units.Qty(self._no[no]),
         )
+
+
+def _best(levels: dict[int, int], count: int, *, flip: bool) -> tuple[book.Level, ...]:
+    """The ``count`` highest bids of one side, best first (NO bids shown as YES asks when
+    ``flip``). The touch alone, what the engine hands the core, is a single ``max``; sorting a
+    few dozen ints is cheaper than ``heapq.nlargest``'s bookkeeping for a few levels."""
+    if not levels:
+        return ()
+    prices = [max(levels)] if count == 1 else sorted(levels, reverse=True)[:count]
+    if flip:
+        return tuple((units.complement(p), units.Qty(levels[p])) for p in prices)
+    return tuple((units.Price(p), units.Qty(levels[p])) for p in prices)
