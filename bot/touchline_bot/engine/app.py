@@ -57,7 +57,7 @@ class AppOptions:
     http_host: str = "127.0.0.1"
     http_port: int | None = 8080
     risk_url: str | None = None
-    risk_token: str | None = None
+    risk_token: risk_client.Token | None = None
     config_path: Path | None = None
     config_dir: Path | None = None
     """A pod's ConfigMap directory: hot reload watches its ``params.json`` instead."""

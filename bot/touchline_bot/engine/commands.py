@@ -19,6 +19,7 @@ from touchline_bot.config import pod
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
 from touchline_bot.engine import cluster, wiring
+from touchline_bot.risk_service import client as risk_client
 from touchline_bot.telemetry import logs
 from touchline_bot.venues.kalshi import auth, errors
 
@@ -147,8 +148,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     token = None
     if args.risk_token_file is not None:
-        token = args.risk_token_file.read_text().strip()
-        logs.register_secret(token)
+        # Re-read on change: a projected service-account token is rotated by the kubelet.
+        token = risk_client.TokenFile(args.risk_token_file)
     options = bot_app.AppOptions(
         http_host=args.http_host,
         http_port=args.http_port,

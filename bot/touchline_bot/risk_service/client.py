@@ -1,17 +1,45 @@
 """The bot's side of the risk service: report, receive a lease or learn of a halt.
 
 A lease is valid from when the report was *sent* (not when the answer arrived) for ``ttl_ms``,
-so a slow answer can only shorten it, never extend it.
+so a slow answer can only shorten it, never extend it. The bearer token is read for every
+report: in a cluster it is a projected service-account token that the kubelet rotates (hourly
+by default), so :class:`TokenFile` re-reads the file whenever it changed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
 from touchline_bot.core import units
 from touchline_bot.risk_service import rules, wire
+from touchline_bot.telemetry import logs
+
+Token = str | Callable[[], str]
+"""A bearer token, or where to get the current one."""
+
+
+class TokenFile:
+    """The token in a file, re-read when the file changes (a rotated projected token); every
+    value read is registered for redaction, so no log line ever shows it."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._stamp: tuple[int, int] | None = None
+        self._token = ""
+        self()
+
+    def __call__(self) -> str:
+        stat = self._path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            token = self._path.read_text().strip()
+            logs.register_secret(token)
+            self._token, self._stamp = token, stamp
+        return self._token
 
 
 class RiskServiceUnavailableError(Exception):
@@ -36,26 +64,24 @@ class RiskClient:
         self,
         *,
         base_url: str,
-        token: str,
+        token: Token,
         ticker: str,
         timeout_secs: float = 1.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=base_url,
-            timeout=timeout_secs,
-            headers={"Authorization": f"Bearer {token}"},
-            transport=transport,
-        )
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_secs, transport=transport)
+        self._token: Callable[[], str] = token if callable(token) else lambda: token
         self._ticker = ticker
 
     async def report(self, report: rules.BotReport) -> LeaseReply:
         """Send a report (``report.ts_ms`` is the send time) and return the lease."""
         try:
             response = await self._http.post(
-                "/v1/reports", json=wire.report_to_json(report, ticker=self._ticker)
+                "/v1/reports",
+                json=wire.report_to_json(report, ticker=self._ticker),
+                headers={"Authorization": f"Bearer {self._token()}"},
             )
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, OSError) as exc:
             raise RiskServiceUnavailableError(
                 f"risk service unreachable: {type(exc).__name__}"
             ) from exc
