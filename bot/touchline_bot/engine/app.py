@@ -23,8 +23,11 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from touchline_bot.config import document
+from touchline_bot import config
+from touchline_bot.config import convert, document, overrides
+from touchline_bot.config import params as config_params
 from touchline_bot.core import events, transition, units
+from touchline_bot.core import params as core_params
 from touchline_bot.core.types import Mode, Venue
 from touchline_bot.engine import clock as engine_clock
 from touchline_bot.engine import executor as engine_executor
@@ -103,6 +106,8 @@ class BotApp:
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _http: Any = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    _params: dict[str, config_params.Params] = field(default_factory=dict)
+    """Each market's parameters in force, in configuration units (the base of overrides)."""
 
     def __post_init__(self) -> None:
         self.metrics = bot_metrics.BotMetrics(self.registry)
@@ -121,7 +126,7 @@ class BotApp:
         self._start_leases()
         self._start_reload()
         endpoints = engine_http.Endpoints(
-            registry=self.registry, state=self.describe, ready=self.ready
+            registry=self.registry, state=self.describe, ready=self.ready, reload=self.reload
         )
         if self.options.http_port is not None:
             self._http, self.http_port = await engine_http.serve(
@@ -288,17 +293,61 @@ class BotApp:
         if path is None:
             return
         for market in self.markets.values():
-            loader = (
-                _pod_loader(directory) if directory else _strategy_loader(market.resolved.market.id)
-            )
+            mid = market.resolved.market.id
+            loader = _pod_loader(directory) if directory else _strategy_loader(mid)
             watcher = engine_reload.ConfigWatcher(
                 path=path,
-                load=loader,
+                load=self._recording(mid, loader),
                 submit=market.runner.submit,
                 now_ms=self.clock.now_ms,
+                counted=self._reload_counter(mid, "file"),
             )
             watcher.prime()
             self._tasks.append(asyncio.create_task(watcher.run()))
+
+    def _recording(
+        self, market_id: str, loader: Callable[[Path], document.ResolvedMarket]
+    ) -> Callable[[Path], core_params.StrategyParams]:
+        """``loader`` that also keeps the file's parameters as the base of later overrides."""
+
+        def load(path: Path) -> core_params.StrategyParams:
+            resolved = loader(path)
+            self._params[market_id] = resolved.params
+            return resolved.strategy
+
+        return load
+
+    def _reload_counter(self, market_id: str, source: str) -> Callable[[bool], None]:
+        def count(applied: bool) -> None:
+            result = "applied" if applied else "refused"
+            self.metrics.param_reloads.labels(market_id, source, result).inc()
+
+        return count
+
+    async def reload(self, body: dict[str, Any]) -> dict[str, str]:
+        """``POST /params``: apply overrides to one market (``"market"``) or every market, on
+        top of the parameters in force. Validated whole before anything is applied."""
+        changes = dict(body)
+        target = changes.pop("market", None)
+        if target is not None and target not in self.markets:
+            raise ValueError(f"market: unknown market {target!r}")
+        chosen = [target] if isinstance(target, str) else list(self.markets)
+        staged: dict[str, core_params.StrategyParams] = {}
+        for mid in chosen:
+            base = self._params.get(mid, self.markets[mid].resolved.params)
+            try:
+                merged = overrides.merge(base, changes, where="params")
+            except config.ConfigError as exc:
+                self._reload_counter(mid, "http")(False)
+                raise ValueError(str(exc)) from exc
+            self._params[mid] = merged
+            staged[mid] = convert.strategy_params(merged, overrides.version(merged))
+        now = self.clock.now_ms()
+        for mid, strategy in staged.items():
+            self.markets[mid].runner.submit(events.ParamsChanged(now, strategy))
+            self._reload_counter(mid, "http")(True)
+            log.info("parameters reloaded", extra={"market": mid, "version": strategy.version})
+        return {mid: strategy.version for mid, strategy in staged.items()}
 
     async def _heartbeat(self) -> None:
         while True:
@@ -404,25 +453,25 @@ def _discard(_event: events.Event) -> None:
     """Placeholder until the runner that receives the executor's events exists."""
 
 
-def _pod_loader(directory: Path) -> Callable[[Path], Any]:
-    def load(_path: Path) -> Any:
+def _pod_loader(directory: Path) -> Callable[[Path], document.ResolvedMarket]:
+    def load(_path: Path) -> document.ResolvedMarket:
         from touchline_bot import config  # noqa: PLC0415 - loaded only on a change
         from touchline_bot.config import pod  # noqa: PLC0415
 
         try:
-            return pod.load_dir(directory)[0].strategy
+            return pod.load_dir(directory)[0]
         except config.ConfigError as exc:
             raise ValueError(str(exc)) from exc
 
     return load
 
 
-def _strategy_loader(market_id: str) -> Callable[[Path], Any]:
-    def load(path: Path) -> Any:
+def _strategy_loader(market_id: str) -> Callable[[Path], document.ResolvedMarket]:
+    def load(path: Path) -> document.ResolvedMarket:
         from touchline_bot import config  # noqa: PLC0415 - loaded only on a change
 
         try:
-            return config.load(path).market(market_id).strategy
+            return config.load(path).market(market_id)
         except config.ConfigError as exc:
             raise ValueError(str(exc)) from exc
 

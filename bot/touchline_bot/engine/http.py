@@ -21,8 +21,9 @@ class Endpoints:
     registry: CollectorRegistry
     state: Callable[[], dict[str, Any]]
     ready: Callable[[], tuple[bool, str]]
-    reload: Callable[[dict[str, Any]], Awaitable[str]] | None = None
-    """Apply parameter overrides; returns the new parameter version (raises ValueError)."""
+    reload: Callable[[dict[str, Any]], Awaitable[dict[str, str]]] | None = None
+    """Apply parameter overrides; returns each market's new parameter version (raises
+    ValueError, naming the field, when the overrides do not validate)."""
     loop_lag_limit_secs: float = 5.0
 
 
@@ -58,16 +59,26 @@ async def state(request: web.Request) -> web.Response:
 
 
 async def params(request: web.Request) -> web.Response:
-    """Hot reload: apply parameter overrides without a restart."""
+    """Hot reload: apply parameter overrides without a restart.
+
+    The body has the shape of the configuration's ``params`` section (snake_case or camelCase),
+    e.g. ``{"prematch": {"half_spread_base_dollars": "0.04"}}``, optionally with ``"market"``
+    naming one market of a multi-market process. The answer is each market's new parameter
+    version; overrides that do not validate are refused whole (400, naming the field)."""
     reload = request.app[ENDPOINTS_KEY].reload
     if reload is None:
         return web.json_response({"error": "hot reload is not enabled"}, status=404)
     try:
         body = await request.json()
-        version = await reload(body if isinstance(body, dict) else {})
+    except ValueError:
+        return web.json_response({"error": "the body is not JSON"}, status=400)
+    if not isinstance(body, dict):
+        return web.json_response({"error": "the body must be a JSON object"}, status=400)
+    try:
+        versions = await reload(body)
     except ValueError as exc:
         return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response({"params_version": version})
+    return web.json_response({"params_versions": versions})
 
 
 def build_app(endpoints: Endpoints) -> web.Application:

@@ -29,6 +29,8 @@ class ConfigWatcher:
     submit: Callable[[events.Event], None]
     now_ms: Callable[[], int]
     interval_secs: float = 1.0
+    counted: Callable[[bool], None] | None = None
+    """Told of every new file: True when applied, False when refused (for the metric)."""
     rejected: int = 0
     _digest: str = ""
 
@@ -54,9 +56,13 @@ class ConfigWatcher:
         except ValueError as exc:
             self.rejected += 1
             log.warning("refused new parameters", extra={"error": str(exc)})
+            if self.counted is not None:
+                self.counted(False)
             return False
         self.submit(events.ParamsChanged(self.now_ms(), new))
         log.info("parameters reloaded", extra={"version": new.version})
+        if self.counted is not None:
+            self.counted(True)
         return True
 
     async def run(self) -> None:

@@ -181,6 +181,12 @@ class BotMetrics:
         self.halted = Gauge(
             "touchline_halted", "1 while the fleet is halted.", m, registry=registry
         )
+        self.param_reloads = Counter(
+            "touchline_param_reloads",
+            "Parameter changes received, by source (file, http) and result (applied, refused).",
+            [*m, "source", "result"],
+            registry=registry,
+        )
         self.params_version = Gauge(
             "touchline_params_info",
             "Parameter version in force (value 1).",
@@ -221,6 +227,9 @@ class BotMetrics:
             self.rate_limited.labels(market, venue)
         self.fees.labels(market)
         self.sequence_gaps.labels(market)
+        for source in ("file", "http"):
+            for result in ("applied", "refused"):
+                self.param_reloads.labels(market, source, result)
 
     def set_state(self, market: str, state: MachineState) -> None:
         """One-hot state gauge."""

@@ -117,9 +117,55 @@ async def test_invalid_file_is_refused_quotes_stay_and_the_next_valid_file_appli
     )
     assert (_prices(stack), _ids(stack)) == (before, before_ids)
     assert bot.describe()["markets"][0]["params_version"] == version
+    assert _reloads(bot, "file", "refused") == 1
     stack.config_path.write_text(text.replace(SHIPPED, WIDER, 1))
     wider = (before[0] - WIDENING, before[1] + WIDENING)
     await conftest.until(
         lambda: _prices(stack) == wider, timeout_secs=RELOAD_SECS, what=f"quotes {wider}"
     )
     assert _ids(stack) == before_ids
+
+
+def _reloads(bot: bot_app.BotApp, source: str, result: str) -> float:
+    value = bot.registry.get_sample_value(
+        "touchline_param_reloads_total", {"market": MARKET, "source": source, "result": result}
+    )
+    return value or 0.0
+
+
+@pytest.mark.slow
+async def test_post_params_widens_both_quotes_in_place_and_refuses_a_bad_field_whole(
+    stack: conftest.Stack, bot: bot_app.BotApp
+) -> None:
+    await conftest.until(
+        lambda: _prices(stack) is not None, timeout_secs=QUOTE_SECS, what="a bid and an ask"
+    )
+    before, before_ids = _prices(stack), _ids(stack)
+    assert before is not None
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.http_port}") as http:
+        version = (await _state(http))["params_version"]
+        bad = {
+            "prematch": {"halfSpreadBaseDollars": "-0.06"},
+            "risk": {"max_drawdown_dollars": "5"},
+        }
+        refused = await http.post("/params", json=bad)
+        assert refused.status_code == 400
+        assert "half_spread_base_dollars" in refused.json()["error"]
+        assert (await _state(http))["params_version"] == version  # nothing applied, not even risk
+        assert _reloads(bot, "http", "refused") == 1
+        unknown = await http.post("/params", json={"market": "no-such-market"})
+        assert unknown.status_code == 400
+        applied = await http.post(
+            "/params", json={"prematch": {"half_spread_base_dollars": "0.06"}}
+        )
+        assert applied.status_code == 200
+        new_version = applied.json()["params_versions"][MARKET]
+        assert new_version != version
+        wider = (before[0] - WIDENING, before[1] + WIDENING)
+        await conftest.until(
+            lambda: _prices(stack) == wider, timeout_secs=RELOAD_SECS, what=f"quotes {wider}"
+        )
+        assert (await _state(http))["params_version"] == new_version
+    assert _ids(stack) == before_ids
+    assert [o for o in stack.ever_ordered() if o.status is model.OrderStatus.CANCELED] == []
+    assert _reloads(bot, "http", "applied") == 1
