@@ -45,7 +45,6 @@ from touchline_bot.core import market as core_market  # noqa: E402
 from touchline_bot.core import params as core_params  # noqa: E402
 from touchline_bot.core import types as core_types  # noqa: E402
 from touchline_bot.engine import host  # noqa: E402
-from touchline_bot.engine import kalshi_feed as kalshi_feed_engine  # noqa: E402
 from touchline_bot.venues.kalshi import feed as kalshi_feed  # noqa: E402
 from touchline_bot.venues.kalshi import messages as kalshi_messages  # noqa: E402
 from touchline_bot.venues.polymarket import messages as poly_messages  # noqa: E402
@@ -57,8 +56,9 @@ WARMUP_DELTAS = 5_000
 """Replayed untimed first: about two minutes of tape, past the bot's 5 s warmup."""
 ACK_LATENCY_MS = 40
 """How long after a decision (tape time) the venue answers every order action in flight."""
-BOOK_LEVELS = kalshi_feed_engine.KalshiFeed.levels
-"""What the engine hands the core: the touch."""
+BOOK_LEVELS = 1
+"""What the engine hands the core: the touch (``engine.kalshi_feed.KalshiFeed.levels``; a test
+checks they agree — importing the engine here would load aiohttp into the measured RSS)."""
 ORDER_ACTIONS = (decisions.PlaceOrder, decisions.AmendOrder, decisions.DecreaseOrder,
                  decisions.CancelOrder)  # fmt: skip
 TARGETS = {"p99_us": 200.0, "msgs_per_sec": 30_000.0, "ratio_to_parse": 15.0, "rss_mb": 120.0}

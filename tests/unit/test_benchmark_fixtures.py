@@ -9,6 +9,7 @@ import pytest
 from benchmarks import fixtures, hot_path
 
 from touchline_bot.core import decisions, types
+from touchline_bot.engine import kalshi_feed as engine_feed
 from touchline_bot.venues.kalshi import feed as kalshi_feed
 from touchline_bot.venues.kalshi import messages as kalshi_messages
 from touchline_bot.venues.polymarket import messages as poly_messages
@@ -129,3 +130,7 @@ def test_the_script_prints_one_json_line_with_every_figure_the_readme_quotes(
     assert result["kalshi_deltas"] == 500
     assert result["quoting_fraction"] > 0.5
     assert set(result["targets_met"]) == {"p99_us", "msgs_per_sec", "ratio_to_parse", "rss_mb"}
+
+
+def test_the_benchmark_hands_the_core_the_same_book_view_as_the_engine() -> None:
+    assert engine_feed.KalshiFeed.levels == hot_path.BOOK_LEVELS
