@@ -46,3 +46,25 @@ async def test_answered_pings_keep_the_session_and_tick_changes_reach_the_store(
         await ws.close()
         await reader
     assert not ws.pong_timed_out
+
+
+async def test_a_session_cancelled_while_it_stops_its_pinger_ends_cancelled(venue: Venue) -> None:
+    """The cancellation lands exactly while ``run()`` waits for its pinger to stop (the
+    window that once let a cancelled feed reconnect forever): it must still end the task."""
+    loop = asyncio.get_running_loop()
+    sessions: list[stream.StreamSession] = []
+    tasks: list[asyncio.Task[None]] = []
+
+    def on_messages(parsed: list[messages.Message]) -> None:
+        if any(isinstance(m, messages.BookSnapshot) for m in parsed):
+            sessions[0].request_close()  # run() leaves its read loop and stops the pinger,
+            loop.call_soon(tasks[0].cancel)  # and this runs before the pinger has finished
+
+    async with aiohttp.ClientSession() as session:
+        sessions.append(
+            stream.StreamSession(session, venue.sim.ws_url, [venue.yes["home"]], on_messages)
+        )
+        tasks.append(asyncio.create_task(sessions[0].run()))
+        done, _ = await asyncio.wait(tasks, timeout=5)
+    assert done, "the session did not end"
+    assert tasks[0].cancelled(), "the cancellation was swallowed: run() returned normally"

@@ -9,7 +9,6 @@ the root, the market WebSocket at ``/ws/market`` and Gamma under ``/gamma``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -69,9 +68,7 @@ class RunningPolySim:
     async def stop(self) -> None:
         """Stop the drivers and the server."""
         for task in self._drivers:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await ws.stop_task(task)
         await self.hub.disconnect_all()
         await self._runner.cleanup()
 

@@ -16,6 +16,18 @@ from aiohttp import web
 from touchline_bot.sim.polymarket import faults, state, wire
 
 
+async def stop_task(task: asyncio.Task[Any]) -> None:
+    """Cancel ``task`` and wait for it, without swallowing a cancellation of the caller (which
+    would arrive as the awaited task's ``CancelledError``)."""
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise
+
+
 class Connection:
     """One subscriber: its assets and an outbound queue drained by a writer task."""
 
@@ -116,7 +128,5 @@ class Hub:
                     connection.on_text(frame.data)
         finally:
             self.connections.discard(connection)
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await writer
+            await stop_task(writer)
         return socket

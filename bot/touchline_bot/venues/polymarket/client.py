@@ -85,12 +85,14 @@ class PolymarketClient:
             self._task = asyncio.create_task(self.feed.run())
 
     async def close(self) -> None:
-        """Stop the feed and release the sessions."""
-        if self._task is not None:
-            await feed.cancel_and_wait(self._task)
-            self._task = None
-        await self._session.close()
-        await self._http.aclose()
+        """Stop the feed and release the sessions (also when the caller is being cancelled)."""
+        try:
+            if self._task is not None:
+                await feed.cancel_and_wait(self._task)
+                self._task = None
+        finally:
+            await self._session.close()
+            await self._http.aclose()
 
     def signal(self, token: str, *, ts_ms: int) -> events.SignalUpdated | None:
         """The core event for the token's current top of book, if any data arrived."""

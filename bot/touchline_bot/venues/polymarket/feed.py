@@ -13,7 +13,6 @@ the market is merely quiet: the books are confirmed fresh and nothing is marked 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -86,7 +85,6 @@ class PolymarketFeed:
             backoff_base_ms=options.rest_backoff_base_ms,
             backoff_max_ms=options.rest_backoff_max_ms,
         )
-        self._closer: asyncio.Task[None] | None = None
         self._resubscribes = 0
 
     async def run(self) -> None:
@@ -152,7 +150,7 @@ class PolymarketFeed:
             # Data without a fresh snapshot cannot be merged into REST-polled books; ask for
             # a new session, whose initial dump brings the snapshot.
             if self._current is not None:
-                self._closer = asyncio.get_running_loop().create_task(self._current.close())
+                self._current.request_close()
             return
         self.data.apply(message, now_ms=now, source=store.Source.WS)
 
@@ -241,7 +239,6 @@ class PolymarketFeed:
 
 
 async def cancel_and_wait(task: asyncio.Task[None]) -> None:
-    """Stop a feed task started with ``asyncio.create_task(feed.run())``."""
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    """Stop a feed task started with ``asyncio.create_task(feed.run())`` and wait until it
+    has finished (the caller's own cancellation still propagates)."""
+    await stream.cancel_and_wait(task)

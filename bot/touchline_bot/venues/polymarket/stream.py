@@ -4,6 +4,9 @@ alive with text ``PING`` every 10 s, and hand every parsed frame to the caller.
 A session ends when the socket closes, errors, misses PONGs for ``pong_timeout_secs``, or the
 owner calls :meth:`StreamSession.close` (for example on a detected silent freeze). There are
 no sequence numbers: the owner reconnects with a new session and a fresh snapshot.
+
+Cancelling the task that runs a session always ends it: helper tasks are stopped with
+:func:`cancel_and_wait`, which never swallows the caller's own cancellation.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import orjson
@@ -29,6 +33,26 @@ class StreamOptions:
     ping_interval_secs: float = 10.0
     pong_timeout_secs: float = 30.0
     connect_timeout_secs: float = 10.0
+    close_timeout_secs: float = 5.0
+    """How long :meth:`StreamSession.close` waits for the socket's closing handshake."""
+
+
+async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
+    """Cancel ``task`` and wait until it has finished; a cancellation of the caller still
+    propagates.
+
+    ``with suppress(CancelledError): await task`` is not enough: cancelling a task that
+    awaits another task cancels the awaited one instead, so the caller's own cancellation
+    arrives as the child's ``CancelledError`` and would be swallowed with it (the caller
+    then runs on as if never cancelled). ``cancelling()`` tells the two apart.
+    """
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise
 
 
 def subscribe_message(token_ids: Sequence[str]) -> str:
@@ -64,11 +88,21 @@ class StreamSession:
         self.connected = False
         self.pong_timed_out = False
 
-    async def close(self) -> None:
-        """Drop the socket; ``run()`` then returns."""
+    def request_close(self) -> None:
+        """From inside ``on_messages``: end the session once the current frame is handled."""
         self._closing = True
-        if self._ws is not None:
-            await self._ws.close()
+
+    async def close(self) -> None:
+        """Drop the socket; ``run()`` then returns. The closing handshake is bounded by
+        ``close_timeout_secs`` (a peer that never answers must not block the caller)."""
+        self._closing = True
+        if self._ws is None:
+            return
+        try:
+            async with asyncio.timeout(self._options.close_timeout_secs):
+                await self._ws.close()
+        except TimeoutError:
+            log.warning("polymarket ws close timed out; abandoning the socket")
 
     async def run(self) -> None:
         """Connect, subscribe and read until the socket is gone (connect errors raise)."""
@@ -85,10 +119,8 @@ class StreamSession:
             try:
                 await self._read(ws, last_pong)
             finally:
-                pinger.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await pinger
                 self.connected = False
+                await cancel_and_wait(pinger)
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse, last_pong: list[float]) -> None:
         loop = asyncio.get_running_loop()
@@ -99,6 +131,8 @@ class StreamSession:
             if any(isinstance(m, messages.TextFrame) and m.text == "PONG" for m in parsed):
                 last_pong[0] = loop.time()
             self._on_messages(parsed)
+            if self._closing:
+                break
 
     async def _ping_loop(self, ws: aiohttp.ClientWebSocketResponse, last_pong: list[float]) -> None:
         loop = asyncio.get_running_loop()
