@@ -83,6 +83,9 @@ class OrderCancelled:
     ts_ms: int
     client_order_id: str
     reason: str = "cancelled"
+    cancelled_qty: units.Qty | None = None
+    """What our cancel took off the book (Kalshi's ``reduced_by``), when the venue said: less
+    than the remaining quantity we know of means fills whose messages are still on their way."""
 
 
 @dataclass(frozen=True, slots=True)

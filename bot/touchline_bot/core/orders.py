@@ -46,6 +46,9 @@ class LiveOrder:
     post_only: bool = True
     pending_price: units.Price | None = None
     pending_qty: units.Qty | None = None
+    prefilled: units.Qty = units.Qty(0)
+    """Fills the venue has already taken off ``qty`` (an acknowledgement reports what remains)
+    whose fill messages have not arrived yet: when they do, they move the position only."""
 
     @property
     def in_flight(self) -> bool:
@@ -167,7 +170,7 @@ def apply_event(live: LiveOrders, event: events.Event) -> LiveOrders:
         case events.OrderFilled():
             return _filled(live, event.client_order_id, event.qty)
         case events.OrderCancelled():
-            return live.drop(event.client_order_id)
+            return _cancelled(live, event)
         case _:
             return live
 
@@ -176,8 +179,9 @@ def _acknowledged(live: LiveOrders, event: events.OrderAcknowledged) -> LiveOrde
     order = live.get(event.client_order_id)
     if order is None:
         return live
+    unseen = max(0, _expected(order) - event.remaining_qty)
     if event.remaining_qty <= 0:
-        return live.drop(order.client_order_id)
+        return _gone(live, order, unseen)
     # A placement acknowledged after we asked to cancel it stays on its way out.
     keep_cancel = order.status is OrderStatus.PENDING_CANCEL
     status = OrderStatus.PENDING_CANCEL if keep_cancel else OrderStatus.RESTING
@@ -191,8 +195,45 @@ def _acknowledged(live: LiveOrders, event: events.OrderAcknowledged) -> LiveOrde
         status=status,
         pending_price=order.pending_price if keep_cancel else None,
         pending_qty=order.pending_qty if keep_cancel else None,
+        prefilled=units.Qty(order.prefilled + (0 if keep_cancel else unseen)),
     )
     return live.put(updated)
+
+
+def _expected(order: LiveOrder) -> int:
+    """What should remain once the action in flight is carried out, given the fills seen."""
+    if order.status in (OrderStatus.PENDING_AMEND, OrderStatus.PENDING_DECREASE):
+        return order.qty if order.pending_qty is None else order.pending_qty
+    if order.status is OrderStatus.PENDING_NEW:
+        return order.qty
+    return 0  # a cancel in flight: no expectation (its answer may come as either)
+
+
+def _cancelled(live: LiveOrders, event: events.OrderCancelled) -> LiveOrders:
+    """Gone — except what the cancel did not take off beyond the fills we have seen."""
+    order = live.get(event.client_order_id)
+    if order is None:
+        return live
+    unseen = 0 if event.cancelled_qty is None else order.worst_qty - event.cancelled_qty
+    return _gone(live, order, unseen)
+
+
+def _gone(live: LiveOrders, order: LiveOrder, unseen: int) -> LiveOrders:
+    """``order`` left the book with ``unseen`` contracts filled whose messages are still on
+    their way (a venue's answer and the fill stream race): that part stays counted, on its
+    way out, until its fills arrive — so the room it frees cannot be quoted again first."""
+    if unseen <= 0:
+        return live.drop(order.client_order_id)
+    residual = replace(
+        order,
+        price=order.worst_price,
+        qty=units.Qty(unseen),
+        status=OrderStatus.PENDING_CANCEL,
+        pending_price=None,
+        pending_qty=None,
+        prefilled=units.Qty(0),
+    )
+    return live.put(residual)
 
 
 def _rejected(live: LiveOrders, cid: str) -> LiveOrders:
@@ -216,11 +257,15 @@ def _filled(live: LiveOrders, cid: str, qty: units.Qty) -> LiveOrders:
     order = live.get(cid)
     if order is None:
         return live
-    left = units.Qty(max(0, order.qty - qty))
-    pending = None if order.pending_qty is None else units.Qty(max(0, order.pending_qty - qty))
+    # A fill the venue already took off (reported by an acknowledgement) shrinks nothing again.
+    absorbed = min(qty, order.prefilled)
+    fresh = qty - absorbed
+    left = units.Qty(max(0, order.qty - fresh))
+    pending = None if order.pending_qty is None else units.Qty(max(0, order.pending_qty - fresh))
     if left == 0 and not pending:
         return live.drop(cid)
-    return live.put(replace(order, qty=left, pending_qty=pending))
+    prefilled = units.Qty(order.prefilled - absorbed)
+    return live.put(replace(order, qty=left, pending_qty=pending, prefilled=prefilled))
 
 
 def apply_decisions(live: LiveOrders, batch: tuple[decisions.Decision, ...]) -> LiveOrders:

@@ -185,8 +185,9 @@ class Executor:
                 return "deferred"
             self.emit(events.OrderCancelled(self.now_ms(), cid, "unknown_order"))
             return "unknown_order"
+        cancelled: units.Qty | None = None
         try:
-            await self.venue.cancel(order_id=order_id)
+            cancelled = await self.venue.cancel(order_id=order_id)
         except gateway.OrderRefusedError as exc:
             if exc.reason != "not_found":
                 self.emit(events.OrderRejected(self.now_ms(), cid, exc.reason))
@@ -195,7 +196,7 @@ class Executor:
             await self._settle_unknown(cid)
             return "unknown"
         self.order_ids.pop(cid, None)
-        self.emit(events.OrderCancelled(self.now_ms(), cid, "cancelled"))
+        self.emit(events.OrderCancelled(self.now_ms(), cid, "cancelled", cancelled))
         return "ok"
 
     async def _cancel_all(self) -> str:

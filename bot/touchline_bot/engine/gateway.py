@@ -78,8 +78,9 @@ class OrderGateway(Protocol):
     async def decrease(self, *, order_id: str, reduce_by: units.Qty) -> units.Qty:
         """Reduce an order; returns what remains."""
 
-    async def cancel(self, *, order_id: str) -> None:
-        """Cancel an order; an order already gone is not an error."""
+    async def cancel(self, *, order_id: str) -> units.Qty | None:
+        """Cancel an order and say how much it took off the book (None when the venue does
+        not say); an order already gone is not an error."""
 
     async def open_orders(self) -> list[RestingOrder]:
         """Every resting order of ours on this market."""

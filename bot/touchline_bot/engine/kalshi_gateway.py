@@ -101,14 +101,15 @@ class KalshiGateway:
             raise _refusal(exc) from exc
         return ack.remaining_count
 
-    async def cancel(self, *, order_id: str) -> None:
-        """Cancel; an order that is already gone counts as cancelled."""
+    async def cancel(self, *, order_id: str) -> units.Qty | None:
+        """Cancel; an order that is already gone counts as cancelled (quantity unknown)."""
         try:
-            await self.trading_api.cancel_order(order_id, ticker=self.ticker)
+            ack = await self.trading_api.cancel_order(order_id, ticker=self.ticker)
         except errors.KalshiNotFoundError:
-            return
+            return None
         except errors.KalshiError as exc:
             raise _refusal(exc) from exc
+        return ack.reduced_by
 
     async def open_orders(self) -> list[gateway.RestingOrder]:
         """Every resting order of ours on this market (all pages)."""

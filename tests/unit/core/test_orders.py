@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from touchline_bot.core import decisions, events, orders, units
+from touchline_bot.core import decisions, events, orders, risk, units
 from touchline_bot.core.orders import LiveOrder, OrderStatus
 from touchline_bot.core.quote import Quote
 from touchline_bot.core.types import Side
@@ -298,3 +298,55 @@ def test_decisions_in_flight_keep_the_worst_terms(
 ) -> None:
     order = orders.apply_decision(_view(BID), decision)["tl-1"]
     assert (order.status, order.worst_qty, order.worst_price) == (status, worst_qty, worst_price)
+
+
+# ---- the venue's answers race the fill stream ----------------------------------------------
+
+
+def _fill(cid: str, qty: int) -> events.OrderFilled:
+    return events.OrderFilled(1, cid, Side.BID, P(4_000), Q(qty), units.Money(0), f"t-{qty}")
+
+
+def _exposure(live: orders.LiveOrders) -> int:
+    return risk.exposure(live, risk.FLAT)[Side.BID]
+
+
+def test_a_cancel_that_took_off_less_than_we_know_keeps_the_rest_until_its_fills_arrive() -> None:
+    # 10 contracts rest; 4 fill, the cancel's answer (6 taken off) beats the fill message.
+    live = orders.apply_decision(_view(BID), decisions.CancelOrder(BID.client_order_id))
+    cancelled = events.OrderCancelled(1, BID.client_order_id, "cancelled", Q(600))
+    after_cancel = orders.apply_event(live, cancelled)
+    residual = after_cancel[BID.client_order_id]
+    assert (residual.qty, residual.status) == (400, OrderStatus.PENDING_CANCEL)
+    assert _exposure(after_cancel) == 4_000 * 400  # the 4 contracts still count
+    assert BID.client_order_id not in orders.apply_event(after_cancel, _fill("tl-1", 400))
+
+
+def test_a_cancel_with_nothing_unseen_or_no_quantity_said_removes_the_order() -> None:
+    live = orders.apply_decision(_view(BID), decisions.CancelOrder(BID.client_order_id))
+    for cancelled_qty in (Q(1_000), None):
+        event = events.OrderCancelled(1, BID.client_order_id, "cancelled", cancelled_qty)
+        assert BID.client_order_id not in orders.apply_event(live, event)
+
+
+def test_an_acknowledgement_net_of_an_unseen_fill_is_not_shrunk_again_by_that_fill() -> None:
+    # Decrease 10 -> 8; meanwhile 3 filled: the venue answers 5 remain, then the fill arrives.
+    live = orders.apply_decision(_view(BID), decisions.DecreaseOrder(BID.client_order_id, Q(200)))
+    ack = events.OrderAcknowledged(1, BID.client_order_id, "v-tl-1", P(0), Q(500))
+    acked = orders.apply_event(live, ack)
+    assert (acked[BID.client_order_id].qty, acked[BID.client_order_id].prefilled) == (500, 300)
+    after_fill = orders.apply_event(acked, _fill("tl-1", 300))
+    assert (after_fill[BID.client_order_id].qty, after_fill[BID.client_order_id].prefilled) == (
+        500,
+        0,
+    )
+    # A later, new fill shrinks it as usual.
+    assert orders.apply_event(after_fill, _fill("tl-1", 100))[BID.client_order_id].qty == 400
+
+
+def test_a_placement_acknowledged_as_already_filled_stays_counted_until_the_fill_arrives() -> None:
+    place = decisions.PlaceOrder("tl-9", Side.BID, P(4_000), Q(500))
+    live = orders.apply_decision(orders.EMPTY, place)
+    done = orders.apply_event(live, events.OrderAcknowledged(1, "tl-9", "v-9", P(4_000), Q(0)))
+    assert _exposure(done) == 4_000 * 500
+    assert "tl-9" not in orders.apply_event(done, _fill("tl-9", 500))
