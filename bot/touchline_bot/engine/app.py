@@ -23,7 +23,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from touchline_bot import config
+from touchline_bot import config, tasks
 from touchline_bot.config import convert, document, overrides
 from touchline_bot.config import params as config_params
 from touchline_bot.core import events, transition, units
@@ -432,11 +432,7 @@ class BotApp:
     async def _stop_tasks(self) -> None:
         for market in self.markets.values():
             market.runner.stop()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await tasks.stop_all(self._tasks, log)
         for market in self.markets.values():
             await market.executor.drain()
         if self.stream is not None:

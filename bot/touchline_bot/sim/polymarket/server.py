@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from touchline_bot import tasks
 from touchline_bot.core import units
 from touchline_bot.engine import clock
 from touchline_bot.sim.polymarket import clob, faults, gamma, state, ws
@@ -68,7 +69,7 @@ class RunningPolySim:
     async def stop(self) -> None:
         """Stop the drivers and the server."""
         for task in self._drivers:
-            await ws.stop_task(task)
+            await tasks.cancel_and_wait(task)
         await self.hub.disconnect_all()
         await self._runner.cleanup()
 

@@ -13,19 +13,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from touchline_bot import tasks
 from touchline_bot.sim.polymarket import faults, state, wire
-
-
-async def stop_task(task: asyncio.Task[Any]) -> None:
-    """Cancel ``task`` and wait for it, without swallowing a cancellation of the caller (which
-    would arrive as the awaited task's ``CancelledError``)."""
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        current = asyncio.current_task()
-        if current is not None and current.cancelling():
-            raise
 
 
 class Connection:
@@ -128,5 +117,5 @@ class Hub:
                     connection.on_text(frame.data)
         finally:
             self.connections.discard(connection)
-            await stop_task(writer)
+            await tasks.cancel_and_wait(writer)
         return socket

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from touchline_bot import tasks
 from touchline_bot.venues.polymarket import (
     book,
     errors,
@@ -241,4 +242,4 @@ class PolymarketFeed:
 async def cancel_and_wait(task: asyncio.Task[None]) -> None:
     """Stop a feed task started with ``asyncio.create_task(feed.run())`` and wait until it
     has finished (the caller's own cancellation still propagates)."""
-    await stream.cancel_and_wait(task)
+    await tasks.cancel_and_wait(task)

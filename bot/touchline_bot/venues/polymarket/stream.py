@@ -6,7 +6,8 @@ owner calls :meth:`StreamSession.close` (for example on a detected silent freeze
 no sequence numbers: the owner reconnects with a new session and a fresh snapshot.
 
 Cancelling the task that runs a session always ends it: helper tasks are stopped with
-:func:`cancel_and_wait`, which never swallows the caller's own cancellation.
+:func:`touchline_bot.tasks.cancel_and_wait`, which never swallows the caller's own
+cancellation.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import aiohttp
 import orjson
 
+from touchline_bot import tasks
 from touchline_bot.venues.polymarket import messages
 
 log = logging.getLogger(__name__)
@@ -35,24 +36,6 @@ class StreamOptions:
     connect_timeout_secs: float = 10.0
     close_timeout_secs: float = 5.0
     """How long :meth:`StreamSession.close` waits for the socket's closing handshake."""
-
-
-async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
-    """Cancel ``task`` and wait until it has finished; a cancellation of the caller still
-    propagates.
-
-    ``with suppress(CancelledError): await task`` is not enough: cancelling a task that
-    awaits another task cancels the awaited one instead, so the caller's own cancellation
-    arrives as the child's ``CancelledError`` and would be swallowed with it (the caller
-    then runs on as if never cancelled). ``cancelling()`` tells the two apart.
-    """
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        current = asyncio.current_task()
-        if current is not None and current.cancelling():
-            raise
 
 
 def subscribe_message(token_ids: Sequence[str]) -> str:
@@ -120,7 +103,7 @@ class StreamSession:
                 await self._read(ws, last_pong)
             finally:
                 self.connected = False
-                await cancel_and_wait(pinger)
+                await tasks.cancel_and_wait(pinger)
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse, last_pong: list[float]) -> None:
         loop = asyncio.get_running_loop()
