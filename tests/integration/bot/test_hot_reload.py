@@ -63,6 +63,16 @@ def _ids(stack: conftest.Stack) -> set[tuple[str, str, str]]:
     return {(o.book_side, o.order_id, o.client_order_id) for o in stack.resting(TICKER)}
 
 
+async def _quoting(stack: conftest.Stack) -> tuple[tuple[int, int], set[tuple[str, str, str]]]:
+    """Once both sides rest: their prices and their (side, venue id, client id)."""
+    await conftest.until(
+        lambda: _prices(stack) is not None, timeout_secs=QUOTE_SECS, what="a bid and an ask"
+    )
+    before = _prices(stack)
+    assert before is not None
+    return before, _ids(stack)
+
+
 async def _state(http: httpx.AsyncClient) -> dict[str, Any]:
     (entry,) = (await http.get("/state")).json()["markets"]
     assert isinstance(entry, dict)
@@ -73,11 +83,7 @@ async def _state(http: httpx.AsyncClient) -> dict[str, Any]:
 async def test_wider_spread_in_the_file_amends_both_quotes_in_place_and_bumps_the_version(
     stack: conftest.Stack, bot: bot_app.BotApp
 ) -> None:
-    await conftest.until(
-        lambda: _prices(stack) is not None, timeout_secs=QUOTE_SECS, what="a bid and an ask"
-    )
-    before, before_ids = _prices(stack), _ids(stack)
-    assert before is not None
+    before, before_ids = await _quoting(stack)
     wider = (before[0] - WIDENING, before[1] + WIDENING)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.http_port}") as http:
         before_version = (await _state(http))["params_version"]
@@ -101,11 +107,7 @@ async def test_invalid_file_is_refused_quotes_stay_and_the_next_valid_file_appli
     stack: conftest.Stack, bot: bot_app.BotApp, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger=engine_reload.__name__)
-    await conftest.until(
-        lambda: _prices(stack) is not None, timeout_secs=QUOTE_SECS, what="a bid and an ask"
-    )
-    before, before_ids = _prices(stack), _ids(stack)
-    assert before is not None
+    before, before_ids = await _quoting(stack)
     version = bot.describe()["markets"][0]["params_version"]
     text = stack.config_path.read_text()
     stack.config_path.write_text(text.replace(SHIPPED, INVALID, 1))
@@ -137,11 +139,7 @@ def _reloads(bot: bot_app.BotApp, source: str, result: str) -> float:
 async def test_post_params_widens_both_quotes_in_place_and_refuses_a_bad_field_whole(
     stack: conftest.Stack, bot: bot_app.BotApp
 ) -> None:
-    await conftest.until(
-        lambda: _prices(stack) is not None, timeout_secs=QUOTE_SECS, what="a bid and an ask"
-    )
-    before, before_ids = _prices(stack), _ids(stack)
-    assert before is not None
+    before, before_ids = await _quoting(stack)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.http_port}") as http:
         version = (await _state(http))["params_version"]
         bad = {
