@@ -9,7 +9,6 @@ Local mode (a state file and a shared secret) lives in :mod:`runner`; both serve
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from prometheus_client import CollectorRegistry
 from touchline_bot.kube import api, events, riskpolicy, tokenreview
 from touchline_bot.risk_service import metrics as risk_metrics
 from touchline_bot.risk_service import policy_switch, runner, server, service
+from touchline_bot.tasks import cancel_and_wait
 
 DEFAULT_AUDIENCE = "touchline-risk"
 
@@ -59,8 +59,7 @@ class RunningClusterService:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_and_wait(task)
         await self._runner.cleanup()
         await self._api.close()
 

@@ -8,7 +8,6 @@ enforce the halt (last-resort cancel-all) and cross-check positions with the ven
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 from touchline_bot.core import units
 from touchline_bot.risk_service import auth, service, wire
+from touchline_bot.tasks import stop_all
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +160,7 @@ def build_app(
                 asyncio.create_task(_crosscheck_loop(svc, positions, loops.crosscheck_every_secs))
             )
         yield
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_all(tasks, log)
 
     app.cleanup_ctx.append(background)
     return app

@@ -7,7 +7,6 @@ match-clock second, checks the invariants, and returns a machine-readable result
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import random
@@ -35,6 +34,7 @@ from touchline_bot.sim.kalshi import server as kalshi_server
 from touchline_bot.sim.polymarket import driver as poly_driver
 from touchline_bot.sim.polymarket import server as poly_server
 from touchline_bot.sim.polymarket import state as poly_state
+from touchline_bot.tasks import stop_all
 
 log = logging.getLogger(__name__)
 Kind = scenario_model.FaultKind
@@ -604,11 +604,7 @@ def _result(run: Run) -> dict[str, Any]:
 
 
 async def _teardown(run: Run) -> None:
-    for task in run.tasks:
-        task.cancel()
-    for task in run.tasks:
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+    await stop_all(run.tasks, log)
     if run.poly is not None:
         await run.poly.stop()
     if run.risk is not None:

@@ -7,7 +7,6 @@ running."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,6 +26,7 @@ from touchline_bot.sim.kalshi import model, seed
 from touchline_bot.sim.kalshi import server as kalshi_server
 from touchline_bot.sim.polymarket import server as poly_server
 from touchline_bot.sim.polymarket import state as poly_state
+from touchline_bot.tasks import cancel_and_wait
 from touchline_bot.venues.kalshi import auth
 from touchline_bot.venues.kalshi import client as kalshi_client
 
@@ -187,8 +187,6 @@ async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
         _seed_poly(poly, config_path)
         yield Stack(kalshi, poly, config_path, key_path, tmp_path)
     finally:
-        activity.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await activity
+        await cancel_and_wait(activity)
         await poly.stop()
         await kalshi.stop()

@@ -9,7 +9,6 @@ for ``/portfolio``; verified whenever headers are present elsewhere), the token 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import random
@@ -37,6 +36,7 @@ from touchline_bot.sim.kalshi import (
     takers,
     ws,
 )
+from touchline_bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -237,9 +237,7 @@ class RunningKalshiSim:
 
     async def stop(self) -> None:
         """Close connections and stop listening."""
-        self.housekeeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.housekeeping
+        await cancel_and_wait(self.housekeeping)
         self.faults.freeze(False)
         await self.shared.hub.close_all(fault=False)
         await self.runner.cleanup()

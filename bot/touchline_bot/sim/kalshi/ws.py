@@ -9,7 +9,6 @@ stamp ``seq`` = 1, 2, 3... per sid (the snapshot included). A dropped delta stil
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -19,6 +18,7 @@ import orjson
 from aiohttp import web
 
 from touchline_bot.sim.kalshi import channels, commands, events, exchange, faults
+from touchline_bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -161,9 +161,7 @@ class Hub:
         finally:
             self.connections.discard(conn)
             for task in (writer, pinger):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                await cancel_and_wait(task)
         return ws
 
     async def _write(self, conn: Connection) -> None:
