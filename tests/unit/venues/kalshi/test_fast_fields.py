@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.unit.venues.kalshi.test_messages import DELTA
 from touchline_bot.core import units
 from touchline_bot.venues.kalshi import errors, fields, messages
 
@@ -70,18 +71,6 @@ def test_the_memo_is_bounded_and_never_stale() -> None:
     assert fields.memo_price(True) is None  # a bool is never the int 1 from a memo
 
 
-_DELTA: dict[str, Any] = {
-    "type": "orderbook_delta",
-    "sid": 2,
-    "seq": 3,
-    "msg": {
-        "market_ticker": "T",
-        "price_dollars": "0.9600",
-        "delta_fp": "-54.25",
-        "side": "no",
-        "ts_ms": 1669149841000,
-    },
-}
 _ODD = st.one_of(
     st.none(),
     st.booleans(),
@@ -126,7 +115,7 @@ def test_fast_delta_equals_the_general_parser(
     drops: list[str],
     use_yes_price: bool,
 ) -> None:
-    env = dict(_DELTA, msg=dict(_DELTA["msg"]))
+    env = dict(DELTA, msg=dict(DELTA["msg"]))
     env.update({k: v for k, v in env_edits if k != "type"})
     if isinstance(env["msg"], dict):
         env["msg"].update(dict(msg_edits))
@@ -146,7 +135,7 @@ def test_fast_delta_equals_the_general_parser(
 
 @pytest.mark.parametrize("use_yes_price", [False, True])
 def test_numbers_in_a_delta_take_the_exact_path(use_yes_price: bool) -> None:
-    env = dict(_DELTA, msg=dict(_DELTA["msg"], price_dollars=0.96, delta_fp=3, side="yes"))
+    env = dict(DELTA, msg=dict(DELTA["msg"], price_dollars=0.96, delta_fp=3, side="yes"))
     parsed = messages.parse_frame(orjson.dumps(env), use_yes_price=use_yes_price)
     assert parsed == messages.BookDelta(
         2, 3, "T", "yes", units.Price(9600), units.Qty(300), "", 1669149841000

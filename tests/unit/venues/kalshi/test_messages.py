@@ -3,6 +3,8 @@ garbled frames raised as MalformedFrameError (never anything else)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 import pytest
 
@@ -20,7 +22,7 @@ SNAPSHOT = {
         "no_dollars_fp": [["0.5400", "20.00"], ["0.5600", "146.50"]],
     },
 }
-DELTA = {
+DELTA: dict[str, Any] = {
     "type": "orderbook_delta",
     "sid": 2,
     "seq": 3,
@@ -73,7 +75,7 @@ def test_yes_price_snapshot_no_levels_converted_and_reordered() -> None:
 
 
 def test_numbers_instead_of_strings_are_parsed_exactly() -> None:
-    doc = DELTA | {"msg": DELTA["msg"] | {"price_dollars": 0.96, "delta_fp": 3}}  # type: ignore[operator]
+    doc = DELTA | {"msg": DELTA["msg"] | {"price_dollars": 0.96, "delta_fp": 3}}
     msg = _parse(doc)
     assert isinstance(msg, messages.BookDelta)
     assert (msg.price, msg.delta) == (9600, 300)
@@ -177,11 +179,11 @@ def test_well_formed_frame_of_unused_type_gives_none() -> None:
             orjson.dumps(DELTA | {"msg": {"market_ticker": "T"}}), id="delta-missing-fields"
         ),
         pytest.param(
-            orjson.dumps(DELTA | {"msg": DELTA["msg"] | {"delta_fp": "1.234"}}),  # type: ignore[operator]
+            orjson.dumps(DELTA | {"msg": DELTA["msg"] | {"delta_fp": "1.234"}}),
             id="count-finer-than-hundredths",
         ),
         pytest.param(
-            orjson.dumps(DELTA | {"msg": DELTA["msg"] | {"side": "maybe"}}),  # type: ignore[operator]
+            orjson.dumps(DELTA | {"msg": DELTA["msg"] | {"side": "maybe"}}),
             id="unknown-side",
         ),
         pytest.param(orjson.dumps(DELTA | {"seq": "three"}), id="seq-not-integer"),
