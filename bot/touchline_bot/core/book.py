@@ -8,23 +8,30 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import ClassVar, Final, final
 
 from touchline_bot.core import units
+from touchline_bot.core.value import Value
 
 Level = tuple[units.Price, units.Qty]
 """One price level: (price, total quantity resting there)."""
 
 
-@dataclass(frozen=True, slots=True)
-class KalshiTop:
+@final
+class KalshiTop(Value):
     """Top levels of the Kalshi YES book: ``bids`` are YES bids, ``asks`` are YES asks
     (a NO bid at q shown as a YES ask at 1 - q), best first. ``valid`` is false while the
     adapter knows its book is wrong (a sequence gap, before a snapshot)."""
 
-    bids: tuple[Level, ...]
-    asks: tuple[Level, ...]
-    valid: bool = True
+    __slots__ = ("asks", "bids", "valid")
+    _fields: ClassVar[tuple[str, ...]] = ("bids", "asks", "valid")
+
+    def __init__(
+        self, bids: tuple[Level, ...], asks: tuple[Level, ...], valid: bool = True
+    ) -> None:
+        self.bids: Final = bids
+        self.asks: Final = asks
+        self.valid: Final = valid
 
     @property
     def best_bid(self) -> Level | None:
@@ -37,10 +44,23 @@ class KalshiTop:
         return self.asks[0] if self.asks else None
 
 
-@dataclass(frozen=True, slots=True)
-class PolyTop:
+@final
+class PolyTop(Value):
     """Polymarket's best bid and ask for the configured outcome token (probabilities as
     :data:`units.Price`), with the sizes there; either side may be missing."""
 
-    best_bid: Level | None
-    best_ask: Level | None
+    __slots__ = ("best_ask", "best_bid")
+    _fields: ClassVar[tuple[str, ...]] = ("best_bid", "best_ask")
+
+    def __init__(self, best_bid: Level | None, best_ask: Level | None) -> None:
+        self.best_bid: Final = best_bid
+        self.best_ask: Final = best_ask
+
+    def __eq__(self, other: object) -> bool:
+        # Compared on every signal update (an unchanged touch needs no evaluation).
+        if not isinstance(other, PolyTop):
+            return NotImplemented
+        return self.best_bid == other.best_bid and self.best_ask == other.best_ask
+
+    def __hash__(self) -> int:
+        return hash((self.best_bid, self.best_ask))

@@ -1,35 +1,57 @@
 """Events: what happened, in the past tense. Every event carries ``ts_ms``, the time the
 engine observed it (milliseconds since the Unix epoch); the core never reads a clock.
 
+The two market-data events come with nearly every message, so they are
+:class:`~touchline_bot.core.value.Value` records; the others are frozen dataclasses.
+
 This module must not: read clocks, do I/O, or import anything outside the standard library.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar, Final, final
 
 from touchline_bot.core import units
 from touchline_bot.core.book import KalshiTop, PolyTop
 from touchline_bot.core.params import StrategyParams
 from touchline_bot.core.types import Mode, Side, Venue
+from touchline_bot.core.value import Value
 
 
-@dataclass(frozen=True, slots=True)
-class BookUpdated:
+@final
+class BookUpdated(Value):
     """Kalshi's book changed (or became invalid / valid again)."""
 
-    ts_ms: int
-    top: KalshiTop
+    __slots__ = ("top", "ts_ms")
+    _fields: ClassVar[tuple[str, ...]] = ("ts_ms", "top")
+
+    def __init__(
+        self,
+        ts_ms: int,
+        top: KalshiTop,
+    ) -> None:
+        self.ts_ms: Final = ts_ms
+        self.top: Final = top
 
 
-@dataclass(frozen=True, slots=True)
-class SignalUpdated:
+@final
+class SignalUpdated(Value):
     """Polymarket's book for our token changed. ``source_ts_ms`` is the venue's own
     last-change time when it gave one."""
 
-    ts_ms: int
-    top: PolyTop
-    source_ts_ms: int | None = None
+    __slots__ = ("source_ts_ms", "top", "ts_ms")
+    _fields: ClassVar[tuple[str, ...]] = ("ts_ms", "top", "source_ts_ms")
+
+    def __init__(
+        self,
+        ts_ms: int,
+        top: PolyTop,
+        source_ts_ms: int | None = None,
+    ) -> None:
+        self.ts_ms: Final = ts_ms
+        self.top: Final = top
+        self.source_ts_ms: Final = source_ts_ms
 
 
 @dataclass(frozen=True, slots=True)

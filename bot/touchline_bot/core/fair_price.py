@@ -10,23 +10,44 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import ClassVar, Final, final
 
 from touchline_bot.core import units
 from touchline_bot.core.book import KalshiTop, PolyTop
 from touchline_bot.core.params import BPS, FairPriceParams, PhaseParams
+from touchline_bot.core.value import Value
 
 
-class FairPrice(NamedTuple):
+@final
+class FairPrice(Value):
     """The fair price and every input that made it (for telemetry and ``/state``). A named
     tuple: one is built per evaluation."""
 
-    price: units.Price
-    kalshi_micro: units.Price | None
-    poly_mid: units.Price | None
-    poly_spread: units.Price | None
-    poly_weight_bps: int
-    reason: str
+    __slots__ = ("kalshi_micro", "poly_mid", "poly_spread", "poly_weight_bps", "price", "reason")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "price",
+        "kalshi_micro",
+        "poly_mid",
+        "poly_spread",
+        "poly_weight_bps",
+        "reason",
+    )
+
+    def __init__(
+        self,
+        price: units.Price,
+        kalshi_micro: units.Price | None,
+        poly_mid: units.Price | None,
+        poly_spread: units.Price | None,
+        poly_weight_bps: int,
+        reason: str,
+    ) -> None:
+        self.price: Final = price
+        self.kalshi_micro: Final = kalshi_micro
+        self.poly_mid: Final = poly_mid
+        self.poly_spread: Final = poly_spread
+        self.poly_weight_bps: Final = poly_weight_bps
+        self.reason: Final = reason
 
 
 def microprice(top: KalshiTop) -> units.Price | None:

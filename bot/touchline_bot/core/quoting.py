@@ -20,7 +20,7 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import ClassVar, Final, final
 
 from touchline_bot.core import fees, units
 from touchline_bot.core.book import KalshiTop
@@ -28,25 +28,62 @@ from touchline_bot.core.market import FeeSchedule
 from touchline_bot.core.params import BPS, PhaseParams, QuotingParams
 from touchline_bot.core.quote import Quote
 from touchline_bot.core.types import Side
+from touchline_bot.core.value import Value
 
 
-class QuoteInputs(NamedTuple):
+@final
+class QuoteInputs(Value):
     """Everything quoting needs for one decision (a named tuple: one is built per requote)."""
 
-    fair: units.Price
-    phase: PhaseParams
-    book: KalshiTop
-    position_qty: int
-    grid: units.PriceGrid
-    fees: FeeSchedule
-    position_limit_qty: int
-    """Position at which the inventory skew and size taper are at their maximum."""
-    own_touch_qty: int = 0
-    """Our own resting quantity at the best bid and best ask: not depth others provide (counting
-    it would shrink our size on every requote while we are alone at the touch)."""
-    resting: tuple[tuple[Side, int, int], ...] = ()
-    """(side, price, size) of our orders resting with no action in flight: a quote at such a
-    price keeps the order's size while it is within ``size_tolerance_bps`` (sticky sizes)."""
+    __slots__ = (
+        "book",
+        "fair",
+        "fees",
+        "grid",
+        "own_touch_qty",
+        "phase",
+        "position_limit_qty",
+        "position_qty",
+        "resting",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "fair",
+        "phase",
+        "book",
+        "position_qty",
+        "grid",
+        "fees",
+        "position_limit_qty",
+        "own_touch_qty",
+        "resting",
+    )
+
+    def __init__(  # noqa: PLR0917 (a record's fields, in order, as its named tuple took them)
+        self,
+        fair: units.Price,
+        phase: PhaseParams,
+        book: KalshiTop,
+        position_qty: int,
+        grid: units.PriceGrid,
+        fees: FeeSchedule,
+        position_limit_qty: int,
+        own_touch_qty: int = 0,
+        resting: tuple[tuple[Side, int, int], ...] = (),
+    ) -> None:
+        self.fair: Final = fair
+        self.phase: Final = phase
+        self.book: Final = book
+        self.position_qty: Final = position_qty
+        self.grid: Final = grid
+        self.fees: Final = fees
+        # Position at which the inventory skew and size taper are at their maximum.
+        self.position_limit_qty: Final = position_limit_qty
+        # Our own resting quantity at the best bid and best ask: not depth others provide
+        # (counting it would shrink our size on every requote while we are alone at the touch).
+        self.own_touch_qty: Final = own_touch_qty
+        # (side, price, size) of our orders resting with no action in flight: a quote at such a
+        # price keeps the order's size while it is within ``size_tolerance_bps`` (sticky sizes).
+        self.resting: Final = resting
 
 
 def half_spread(inputs: QuoteInputs, params: QuotingParams) -> units.Price:
@@ -65,13 +102,23 @@ def _centre(inputs: QuoteInputs, params: QuotingParams) -> int:
     return inputs.fair - position * params.inventory_skew_per_contract // units.QTY_SCALE
 
 
-class _Touch(NamedTuple):
+@final
+class _Touch(Value):
     """What one requote reads of the book, computed once: the best prices and the depth cap's
     base (the touch's size net of our own orders)."""
 
-    best_bid: int | None
-    best_ask: int | None
-    depth: int
+    __slots__ = ("best_ask", "best_bid", "depth")
+    _fields: ClassVar[tuple[str, ...]] = ("best_bid", "best_ask", "depth")
+
+    def __init__(
+        self,
+        best_bid: int | None,
+        best_ask: int | None,
+        depth: int,
+    ) -> None:
+        self.best_bid: Final = best_bid
+        self.best_ask: Final = best_ask
+        self.depth: Final = depth
 
 
 def _touch(inputs: QuoteInputs) -> _Touch:

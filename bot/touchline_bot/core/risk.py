@@ -26,21 +26,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import ClassVar, Final, final
 
 from touchline_bot.core import decisions, orders, units
 from touchline_bot.core.params import RiskParams
 from touchline_bot.core.quote import Quote
 from touchline_bot.core.types import Side
+from touchline_bot.core.value import Value
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+@final
+class Position(Value):
     """Signed YES contracts (1/100 contract, positive long) and what was paid for them: the YES
     cost of a long, the NO-equivalent cost ((1 - price) x qty) of a short."""
 
-    qty: int = 0
-    cost: units.Money = units.ZERO_MONEY
+    __slots__ = ("cost", "qty")
+    _fields: ClassVar[tuple[str, ...]] = ("qty", "cost")
+
+    def __init__(
+        self,
+        qty: int = 0,
+        cost: units.Money = units.ZERO_MONEY,
+    ) -> None:
+        self.qty: Final = qty
+        self.cost: Final = cost
 
 
 FLAT: Position = Position()
@@ -54,13 +63,23 @@ def _leg_price(side: Side, price: int) -> int:
     return price if side is Side.BID else units.ONE_DOLLAR - price
 
 
-class _Totals(NamedTuple):
+@final
+class _Totals(Value):
     """One side's fillables summed up: quantity, money at the leg price, the worst leg price.
     :func:`side_exposure` of a list is :func:`_exposure` of its totals."""
 
-    qty: int = 0
-    money: int = 0
-    worst_leg: int = 0
+    __slots__ = ("money", "qty", "worst_leg")
+    _fields: ClassVar[tuple[str, ...]] = ("qty", "money", "worst_leg")
+
+    def __init__(
+        self,
+        qty: int = 0,
+        money: int = 0,
+        worst_leg: int = 0,
+    ) -> None:
+        self.qty: Final = qty
+        self.money: Final = money
+        self.worst_leg: Final = worst_leg
 
     def plus(self, side: Side, price: int, qty: int) -> _Totals:
         if qty <= 0:
@@ -138,7 +157,7 @@ def clip(
 
         qty = _largest(quote.qty, fits)
         if qty >= min_qty:
-            kept.append(quote if qty == quote.qty else quote._replace(qty=units.Qty(qty)))
+            kept.append(quote if qty == quote.qty else quote.with_qty(units.Qty(qty)))
             totals[side] = base.plus(side, quote.price, qty)
     return tuple(kept)
 

@@ -12,25 +12,62 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import ClassVar, Final, final
 
 from touchline_bot.core import units
 from touchline_bot.core.params import BPS, ShockParams
+from touchline_bot.core.value import Value
 
 
-class ShockState(NamedTuple):
+@final
+class ShockState(Value):
     """What the detector remembers between fair prices. A named tuple: one is built
     per evaluation."""
 
-    last_fair: units.Price | None = None
-    last_ts_ms: int = 0
-    ewma_var: float = 0.0
-    samples: int = 0
-    score: float = 0.0
-    paused_until_ms: int = 0
-    anchor_fair: units.Price | None = None
-    anchor_ts_ms: int = 0
-    anchor_sigma: float = 1.0
+    __slots__ = (
+        "anchor_fair",
+        "anchor_sigma",
+        "anchor_ts_ms",
+        "ewma_var",
+        "last_fair",
+        "last_ts_ms",
+        "paused_until_ms",
+        "samples",
+        "score",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "last_fair",
+        "last_ts_ms",
+        "ewma_var",
+        "samples",
+        "score",
+        "paused_until_ms",
+        "anchor_fair",
+        "anchor_ts_ms",
+        "anchor_sigma",
+    )
+
+    def __init__(  # noqa: PLR0917 (a record's fields, in order, as its named tuple took them)
+        self,
+        last_fair: units.Price | None = None,
+        last_ts_ms: int = 0,
+        ewma_var: float = 0.0,
+        samples: int = 0,
+        score: float = 0.0,
+        paused_until_ms: int = 0,
+        anchor_fair: units.Price | None = None,
+        anchor_ts_ms: int = 0,
+        anchor_sigma: float = 1.0,
+    ) -> None:
+        self.last_fair: Final = last_fair
+        self.last_ts_ms: Final = last_ts_ms
+        self.ewma_var: Final = ewma_var
+        self.samples: Final = samples
+        self.score: Final = score
+        self.paused_until_ms: Final = paused_until_ms
+        self.anchor_fair: Final = anchor_fair
+        self.anchor_ts_ms: Final = anchor_ts_ms
+        self.anchor_sigma: Final = anchor_sigma
 
 
 INITIAL: ShockState = ShockState()

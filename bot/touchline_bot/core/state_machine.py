@@ -22,33 +22,79 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import ClassVar, Final, final
 
 from touchline_bot.core import decisions
 from touchline_bot.core.params import TimingParams
 from touchline_bot.core.types import MachineState, MatchPhase, Mode
+from touchline_bot.core.value import Value
 
 S = MachineState
 
 
-class Conditions(NamedTuple):
+@final
+class Conditions(Value):
     """Everything the machine looks at, evaluated at ``now_ms`` (a named tuple: one is built
     per evaluation)."""
 
-    now_ms: int
-    phase: MatchPhase
-    kalshi_fresh: bool
-    poly_fresh: bool
-    shock: bool = False
-    risk_block: str | None = None
-    """A risk gate's reason (``risk.gate``), if one forbids quoting."""
-    halted: bool = False
-    mode: Mode = Mode.QUOTING
-    position_qty: int = 0
-    flatten_enabled: bool = False
-    shutdown: str | None = None
-    """The reason of a requested shutdown, if any."""
-    shutdown_flatten: bool = False
+    __slots__ = (
+        "flatten_enabled",
+        "halted",
+        "kalshi_fresh",
+        "mode",
+        "now_ms",
+        "phase",
+        "poly_fresh",
+        "position_qty",
+        "risk_block",
+        "shock",
+        "shutdown",
+        "shutdown_flatten",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "now_ms",
+        "phase",
+        "kalshi_fresh",
+        "poly_fresh",
+        "shock",
+        "risk_block",
+        "halted",
+        "mode",
+        "position_qty",
+        "flatten_enabled",
+        "shutdown",
+        "shutdown_flatten",
+    )
+
+    def __init__(  # noqa: PLR0917 (a record's fields, in order, as its named tuple took them)
+        self,
+        now_ms: int,
+        phase: MatchPhase,
+        kalshi_fresh: bool,
+        poly_fresh: bool,
+        shock: bool = False,
+        risk_block: str | None = None,
+        halted: bool = False,
+        mode: Mode = Mode.QUOTING,
+        position_qty: int = 0,
+        flatten_enabled: bool = False,
+        shutdown: str | None = None,
+        shutdown_flatten: bool = False,
+    ) -> None:
+        self.now_ms: Final = now_ms
+        self.phase: Final = phase
+        self.kalshi_fresh: Final = kalshi_fresh
+        self.poly_fresh: Final = poly_fresh
+        self.shock: Final = shock
+        # A risk gate's reason (``risk.gate``), if one forbids quoting.
+        self.risk_block: Final = risk_block
+        self.halted: Final = halted
+        self.mode: Final = mode
+        self.position_qty: Final = position_qty
+        self.flatten_enabled: Final = flatten_enabled
+        # The reason of a requested shutdown, if any.
+        self.shutdown: Final = shutdown
+        self.shutdown_flatten: Final = shutdown_flatten
 
 
 @dataclass(frozen=True, slots=True)

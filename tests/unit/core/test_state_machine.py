@@ -19,7 +19,7 @@ def _at(state: MachineState, **clocks: int | None) -> Machine:
 
 
 def _with(**changes: object) -> Conditions:
-    return FRESH._replace(**changes)  # type: ignore[arg-type]
+    return FRESH._replace(**changes)
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from touchline_bot.core import decisions, events, orders, transition, units
@@ -107,7 +105,7 @@ def test_only_one_feed_never_warms_up() -> None:
             id="polymarket-silent-past-prematch-threshold",
         ),
         pytest.param(
-            events.BookUpdated(T0 + 6_000, dataclasses.replace(BOOK, valid=False)),
+            events.BookUpdated(T0 + 6_000, BOOK._replace(valid=False)),
             "stale_kalshi",
             id="kalshi-book-invalid",
         ),
@@ -130,7 +128,7 @@ def test_shock_pauses_then_quoting_resumes_after_the_pause_and_cooldown() -> Non
     for step in range(8):  # small moves teach the EWMA what normal looks like
         ts += 100
         wiggle = P(5_100 + (10 if step % 2 else 0))
-        state, _ = _feed(state, *_data(ts, dataclasses.replace(POLY, best_ask=(wiggle, Q(10_000)))))
+        state, _ = _feed(state, *_data(ts, POLY._replace(best_ask=(wiggle, Q(10_000)))))
     jump = PolyTop(best_bid=(P(6_900), Q(10_000)), best_ask=(P(7_100), Q(10_000)))
     state, batch = _feed(state, *_data(ts + 100, jump))
     shocked_at = ts + 100
