@@ -16,6 +16,7 @@ import os
 from setuptools import setup
 
 COMPILED_CORE = (
+    "value",
     "units",
     "types",
     "book",
