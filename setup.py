@@ -37,6 +37,8 @@ COMPILED_CORE = (
     "transition",
 )
 
+COMPILED_ENGINE = ("host",)
+
 COMPILED_VENUES = (
     "kalshi/book",
     "kalshi/fields",
@@ -55,6 +57,7 @@ def _ext_modules() -> list[object]:
 
     paths = [f"bot/touchline_bot/core/{name}.py" for name in COMPILED_CORE]
     paths += [f"bot/touchline_bot/venues/{name}.py" for name in COMPILED_VENUES]
+    paths += [f"bot/touchline_bot/engine/{name}.py" for name in COMPILED_ENGINE]
     return list(mypycify(paths, opt_level="3"))
 
 

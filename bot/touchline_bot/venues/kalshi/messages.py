@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, Final, final
 
 import orjson
 
 from touchline_bot.core import types, units
+from touchline_bot.core.value import Value
 from touchline_bot.venues.kalshi import errors, fields, market_data
 
 Levels = tuple[tuple[units.Price, units.Qty], ...]
@@ -48,21 +49,45 @@ class BookSnapshot:
     no_bids: Levels
 
 
-class BookDelta(NamedTuple):
+@final
+class BookDelta(Value):
     """A signed change at one level (``side`` ``yes``/``no``; NO in NO price).
 
-    A named tuple, not a dataclass: it is built once per delta frame, the hottest path, and
-    a frozen dataclass costs four times as much to construct. Compare it only with itself.
+    A :class:`~touchline_bot.core.value.Value`, not a dataclass: it is built once per delta
+    frame, the hottest path.
     """
 
-    sid: int
-    seq: int | None
-    ticker: str
-    side: str
-    price: units.Price
-    delta: units.Qty
-    client_order_id: str
-    ts_ms: int
+    __slots__ = ("client_order_id", "delta", "price", "seq", "sid", "side", "ticker", "ts_ms")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "sid",
+        "seq",
+        "ticker",
+        "side",
+        "price",
+        "delta",
+        "client_order_id",
+        "ts_ms",
+    )
+
+    def __init__(
+        self,
+        sid: int,
+        seq: int | None,
+        ticker: str,
+        side: str,
+        price: units.Price,
+        delta: units.Qty,
+        client_order_id: str,
+        ts_ms: int,
+    ) -> None:
+        self.sid: Final = sid
+        self.seq: Final = seq
+        self.ticker: Final = ticker
+        self.side: Final = side
+        self.price: Final = price
+        self.delta: Final = delta
+        self.client_order_id: Final = client_order_id
+        self.ts_ms: Final = ts_ms
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +288,6 @@ _DATA: dict[str, Callable[[fields.Doc, fields.Doc, bool], Message]] = {
     "market_lifecycle_v2": lambda e, m, _y: _lifecycle(e, m),
 }
 _CONTROL = frozenset({"subscribed", "unsubscribed", "ok", "error"})
-_new_tuple = tuple.__new__
 _loads = orjson.loads
 _PRICES, _QTYS = fields.PRICE_MEMO, fields.QTY_MEMO  # read inline: a hit costs no call
 
@@ -296,10 +320,7 @@ def _fast_delta(env: Any, use_yes_price: bool) -> BookDelta | None:
         return None
     if use_yes_price and side == "no":
         price = units.complement(price)
-    # tuple.__new__ skips the generated keyword-checking __new__: half the cost of the call.
-    return _new_tuple(
-        BookDelta, (sid, seq, ticker, side, price, delta, client_order_id or "", ts_ms or 0)
-    )
+    return BookDelta(sid, seq, ticker, side, price, delta, client_order_id or "", ts_ms or 0)
 
 
 def parse_frame(raw: bytes | str, *, use_yes_price: bool) -> Message | None:
