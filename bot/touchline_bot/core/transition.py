@@ -678,14 +678,17 @@ def _orders(
 def _next_wake(state: BotState, phase: MatchPhase, d: _Decided) -> int | None:
     now, params = state.now_ms, state.params
     stale_after_ms = params.for_phase(phase).stale_after_ms
-    times = [
-        *state_machine.deadlines(d.machine, params.timing),
-        *risk.deadlines(d.limits, state.now_ms),
-    ]
+    # The earliest future time of the candidates, folded without building a list (this runs on
+    # every evaluation).
+    wake = _NEVER
+    for t in state_machine.deadlines(d.machine, params.timing):
+        wake = _sooner(wake, t, now)
+    for t in risk.deadlines(d.limits, now):
+        wake = _sooner(wake, t, now)
     if state.kalshi is not None and state.kalshi_broken is None:
-        times.append(state.kalshi_ts_ms + stale_after_ms)
+        wake = _sooner(wake, state.kalshi_ts_ms + stale_after_ms, now)
     if state.poly is not None and state.poly_broken is None:
-        times.append(state.poly_ts_ms + stale_after_ms)
+        wake = _sooner(wake, state.poly_ts_ms + stale_after_ms, now)
     change = match_phase.next_change_ms(
         now,
         kickoff_ms=state.market.kickoff_ms,
@@ -693,9 +696,13 @@ def _next_wake(state: BotState, phase: MatchPhase, d: _Decided) -> int | None:
         stop_before_end_ms=params.timing.stop_quoting_before_end_ms,
     )
     if change is not None:
-        times.append(change)
-    times.append(d.shock_state.paused_until_ms)
+        wake = _sooner(wake, change, now)
+    wake = _sooner(wake, d.shock_state.paused_until_ms, now)
     if d.flatten_started_ms is not None:
-        times.append(d.flatten_started_ms + params.flatten.passive_timeout_ms)
-    future = [t for t in times if t > now]
-    return min(future) if future else None
+        wake = _sooner(wake, d.flatten_started_ms + params.flatten.passive_timeout_ms, now)
+    return None if wake == _NEVER else wake
+
+
+def _sooner(wake: int, t: int, now: int) -> int:
+    """``t`` when it is in the future and before ``wake``, else ``wake``."""
+    return t if now < t < wake else wake
