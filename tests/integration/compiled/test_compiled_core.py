@@ -28,7 +28,7 @@ def _bench(package_dir: Path | None) -> dict[str, Any]:
     if package_dir is not None:
         env["TOUCHLINE_PACKAGE_DIR"] = str(package_dir)
     out = subprocess.run(
-        [sys.executable, "benchmarks/hot_path.py", "--deltas", DELTAS],
+        [sys.executable, "benchmarks/hot_path.py", "--deltas", DELTAS, "--repeat", "1"],
         cwd=ROOT,
         env=env,
         capture_output=True,
