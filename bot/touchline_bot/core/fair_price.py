@@ -20,8 +20,8 @@ from touchline_bot.core.value import Value
 
 @final
 class FairPrice(Value):
-    """The fair price and every input that made it (for telemetry and ``/state``). A named
-    tuple: one is built per evaluation."""
+    """The fair price and every input that made it (for telemetry and ``/state``; a record:
+    one is built per evaluation)."""
 
     __slots__ = ("kalshi_micro", "poly_mid", "poly_spread", "poly_weight_bps", "price", "reason")
     _fields: ClassVar[tuple[str, ...]] = (

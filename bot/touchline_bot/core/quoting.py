@@ -33,7 +33,7 @@ from touchline_bot.core.value import Value
 
 @final
 class QuoteInputs(Value):
-    """Everything quoting needs for one decision (a named tuple: one is built per requote)."""
+    """Everything quoting needs for one decision (a record: one is built per requote)."""
 
     __slots__ = (
         "book",
@@ -58,7 +58,7 @@ class QuoteInputs(Value):
         "resting",
     )
 
-    def __init__(  # noqa: PLR0917 (a record's fields, in order, as its named tuple took them)
+    def __init__(  # noqa: PLR0917 (a record: its fields, in order)
         self,
         fair: units.Price,
         phase: PhaseParams,

@@ -21,8 +21,8 @@ from touchline_bot.core.value import Value
 
 @final
 class ShockState(Value):
-    """What the detector remembers between fair prices. A named tuple: one is built
-    per evaluation."""
+    """What the detector remembers between fair prices (a record: one is built per
+    evaluation)."""
 
     __slots__ = (
         "anchor_fair",
@@ -47,7 +47,7 @@ class ShockState(Value):
         "anchor_sigma",
     )
 
-    def __init__(  # noqa: PLR0917 (a record's fields, in order, as its named tuple took them)
+    def __init__(  # noqa: PLR0917 (a record: its fields, in order)
         self,
         last_fair: units.Price | None = None,
         last_ts_ms: int = 0,

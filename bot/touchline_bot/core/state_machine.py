@@ -34,8 +34,8 @@ S = MachineState
 
 @final
 class Conditions(Value):
-    """Everything the machine looks at, evaluated at ``now_ms`` (a named tuple: one is built
-    per evaluation)."""
+    """Everything the machine looks at, evaluated at ``now_ms`` (a record: one is built per
+    evaluation)."""
 
     __slots__ = (
         "flatten_enabled",
@@ -66,7 +66,7 @@ class Conditions(Value):
         "shutdown_flatten",
     )
 
-    def __init__(  # noqa: PLR0917 (a record's fields, in order, as its named tuple took them)
+    def __init__(  # noqa: PLR0917 (a record: its fields, in order)
         self,
         now_ms: int,
         phase: MatchPhase,
