@@ -14,11 +14,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, Final, final
 
 import orjson
 
 from touchline_bot.core import book, units
+from touchline_bot.core.value import Value
 
 
 class LevelSide(StrEnum):
@@ -41,25 +42,46 @@ class BookSnapshot:
     tick_size: units.Price | None = None
 
 
-class LevelChange(NamedTuple):
+@final
+class LevelChange(Value):
     """One ``price_changes[]`` entry: the new total size at a level (zero removes it).
 
-    Named tuples, this and :class:`PriceChange`: built for every price change, the hot path,
-    where a frozen dataclass costs four times as much. Compare them only with themselves.
+    :class:`~touchline_bot.core.value.Value` records, this and :class:`PriceChange`: built
+    for every price change, the hot path.
     """
 
-    asset_id: str
-    side: LevelSide
-    price: units.Price
-    size: units.Qty
+    __slots__ = ("asset_id", "price", "side", "size")
+    _fields: ClassVar[tuple[str, ...]] = ("asset_id", "side", "price", "size")
+
+    def __init__(
+        self,
+        asset_id: str,
+        side: LevelSide,
+        price: units.Price,
+        size: units.Qty,
+    ) -> None:
+        self.asset_id: Final = asset_id
+        self.side: Final = side
+        self.price: Final = price
+        self.size: Final = size
 
 
-class PriceChange(NamedTuple):
+@final
+class PriceChange(Value):
     """A ``price_change`` event; its entries may belong to different tokens."""
 
-    market: str
-    timestamp_ms: int | None
-    changes: tuple[LevelChange, ...]
+    __slots__ = ("changes", "market", "timestamp_ms")
+    _fields: ClassVar[tuple[str, ...]] = ("market", "timestamp_ms", "changes")
+
+    def __init__(
+        self,
+        market: str,
+        timestamp_ms: int | None,
+        changes: tuple[LevelChange, ...],
+    ) -> None:
+        self.market: Final = market
+        self.timestamp_ms: Final = timestamp_ms
+        self.changes: Final = changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +237,6 @@ _MEMO_SIZE = 4096
 _PRICES: dict[str, units.Price] = {}
 _SIZES: dict[str, units.Qty] = {}
 _SIDES = {"BUY": LevelSide.BUY, "SELL": LevelSide.SELL}
-_new_tuple = tuple.__new__
 
 
 def _plain(text: str, plain: _Matcher, decimals: int, top: int) -> int | None:
@@ -277,7 +298,7 @@ def _fast_price_change(data: Any) -> PriceChange | None:
         if change is None:
             return None
         changes.append(change)
-    return _new_tuple(PriceChange, (market, timestamp_ms, tuple(changes)))
+    return PriceChange(market, timestamp_ms, tuple(changes))
 
 
 def _fast_change(entry: Any) -> LevelChange | None:
@@ -294,7 +315,7 @@ def _fast_change(entry: Any) -> LevelChange | None:
         return None
     if type(asset_id) is not str or not asset_id or price is None or size is None:
         return None
-    return _new_tuple(LevelChange, (asset_id, side, price, size))
+    return LevelChange(asset_id, side, price, size)
 
 
 def _event(data: object) -> Message:

@@ -102,11 +102,11 @@ class SignalStore:
         """The hot path: level changes, each to its own token's book if we follow it."""
         books = self._books
         changed: list[str] = []
-        for asset_id, side, price, size in message.changes:
-            target = books.get(asset_id)
+        for change in message.changes:
+            target = books.get(change.asset_id)
             if target is not None:
-                target.set_level(side, price, size)
-                changed.append(asset_id)
+                target.set_level(change.side, change.price, change.size)
+                changed.append(change.asset_id)
         if changed:
             for token in dict.fromkeys(changed) if len(changed) > 1 else changed:
                 self._touch(token, now_ms=now_ms, source_ts_ms=message.timestamp_ms, source=source)
