@@ -103,6 +103,35 @@ async def test_scenario_paths_move_the_books_and_faults_fire_in_order(
     assert sim.state.books[yes["home"]].best_bid() == units.Price(5900)
 
 
+async def test_stopping_the_faults_mid_freeze_unfreezes_the_simulator(
+    sim_with_match: tuple[server.RunningPolySim, dict[str, str]],
+) -> None:
+    sim, _ = sim_with_match
+    long_freeze = SCENARIO.model_copy(
+        update={
+            "faults": [
+                scenario_model.Fault.model_validate(
+                    {"at_secs": 0, "kind": "polymarket_freeze", "duration_secs": 600}
+                ),
+                scenario_model.Fault.model_validate(
+                    {"at_secs": 300, "kind": "polymarket_5xx", "count": 1}
+                ),
+            ]
+        }
+    )
+    faults = asyncio.create_task(driver.run_faults(sim, long_freeze))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5
+    while not _frozen(sim):
+        assert loop.time() < deadline, "the freeze never started"
+        await asyncio.sleep(0.005)
+    faults.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await faults
+    assert not sim.faults.frozen
+    assert sim.faults.http_5xx == 0
+
+
 def test_starting_fairs_come_from_the_scenario() -> None:
     assert cli._starting_fairs(SCENARIO)["draw"] == units.Price(2500)
     assert cli._starting_fairs(None)["home"] == units.Price(4500)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from touchline_bot import tasks
 from touchline_bot.sim import fairpath
 from touchline_bot.sim import scenario as scenario_model
 from touchline_bot.sim.polymarket import server
@@ -46,24 +47,32 @@ async def _inject(sim: server.RunningPolySim, fault: scenario_model.Fault, speed
     elif fault.kind is Kind.POLYMARKET_FREEZE:
         sim.faults.frozen = True
         log.info("polymarket sim frozen", extra={"secs": fault.duration_secs})
-        await asyncio.sleep(fault.duration_secs / speed)
-        sim.faults.frozen = False
+        try:
+            await asyncio.sleep(fault.duration_secs / speed)
+        finally:
+            # Also when the scenario is stopped mid-freeze: a simulator left frozen would
+            # starve whatever runs against it next.
+            sim.faults.frozen = False
 
 
 async def run_faults(
     sim: server.RunningPolySim, scn: scenario_model.Scenario, *, speed: float = 1.0
 ) -> None:
-    """Inject the scenario's Polymarket faults at their (compressed) times, in order."""
+    """Inject the scenario's Polymarket faults at their (compressed) times, in order. Cancelled,
+    it stops the faults it started too (a freeze ends)."""
     loop = asyncio.get_running_loop()
     started = loop.time()
     pending: set[asyncio.Task[None]] = set()
-    for fault in sorted(scn.faults, key=lambda f: f.at_secs):
-        if fault.kind not in POLYMARKET_FAULTS:
-            continue
-        wait_secs = fault.at_secs / speed - (loop.time() - started)
-        await asyncio.sleep(max(0.0, wait_secs))
-        task = asyncio.create_task(_inject(sim, fault, speed))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
-    if pending:
-        await asyncio.gather(*pending)
+    try:
+        for fault in sorted(scn.faults, key=lambda f: f.at_secs):
+            if fault.kind not in POLYMARKET_FAULTS:
+                continue
+            wait_secs = fault.at_secs / speed - (loop.time() - started)
+            await asyncio.sleep(max(0.0, wait_secs))
+            task = asyncio.create_task(_inject(sim, fault, speed))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+        if pending:
+            await asyncio.gather(*pending)
+    finally:
+        await tasks.stop_all(list(pending), log)
