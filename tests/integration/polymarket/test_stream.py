@@ -1,11 +1,15 @@
 """One WebSocket session against the simulator: unanswered PINGs close the socket (the client
-does not wait forever on a half-open link), and ``tick_size_change`` reaches the store."""
+does not wait forever on a half-open link), and ``tick_size_change`` reaches the store; and
+against a peer that never answers the closing handshake, ``close()`` still returns in time."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import aiohttp
+from aiohttp import web
 
 from touchline_bot.core import units
 from touchline_bot.venues.polymarket import messages, store, stream
@@ -68,3 +72,45 @@ async def test_a_session_cancelled_while_it_stops_its_pinger_ends_cancelled(venu
         done, _ = await asyncio.wait(tasks, timeout=5)
     assert done, "the session did not end"
     assert tasks[0].cancelled(), "the cancellation was swallowed: run() returned normally"
+
+
+@contextlib.asynccontextmanager
+async def _silent_peer(subscribed: asyncio.Event) -> AsyncIterator[str]:
+    """A WebSocket peer that takes the subscription and then never reads again: the client's
+    closing frame is never answered (a half-open link, or a peer that hangs)."""
+    release = asyncio.Event()
+
+    async def handler(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoclose=False, autoping=False)
+        await ws.prepare(request)
+        await ws.receive()  # the subscription
+        subscribed.set()
+        await release.wait()
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/ws", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"ws://127.0.0.1:{port}/ws"
+    finally:
+        release.set()
+        await runner.cleanup()
+
+
+async def test_closing_against_a_peer_that_never_answers_returns_within_its_bound() -> None:
+    subscribed = asyncio.Event()
+    options = stream.StreamOptions(close_timeout_secs=0.2, connect_timeout_secs=60)
+    async with _silent_peer(subscribed) as url, aiohttp.ClientSession() as session:
+        ws = stream.StreamSession(session, url, ["token"], lambda _: None, options)
+        reader = asyncio.create_task(ws.run())
+        await asyncio.wait_for(subscribed.wait(), timeout=5)
+        # aiohttp alone would wait out its own 60 s close timeout; the session gives up at 0.2 s.
+        await asyncio.wait_for(ws.close(), timeout=5)
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
