@@ -23,8 +23,8 @@ class KalshiTop(Value):
     (a NO bid at q shown as a YES ask at 1 - q), best first. ``valid`` is false while the
     adapter knows its book is wrong (a sequence gap, before a snapshot)."""
 
-    __slots__ = ("asks", "bids", "valid")
     _fields: ClassVar[tuple[str, ...]] = ("bids", "asks", "valid")
+    __slots__ = _fields
 
     def __init__(
         self, bids: tuple[Level, ...], asks: tuple[Level, ...], valid: bool = True
@@ -49,8 +49,8 @@ class PolyTop(Value):
     """Polymarket's best bid and ask for the configured outcome token (probabilities as
     :data:`units.Price`), with the sizes there; either side may be missing."""
 
-    __slots__ = ("best_ask", "best_bid")
     _fields: ClassVar[tuple[str, ...]] = ("best_bid", "best_ask")
+    __slots__ = _fields
 
     def __init__(self, best_bid: Level | None, best_ask: Level | None) -> None:
         self.best_bid: Final = best_bid

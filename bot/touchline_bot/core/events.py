@@ -23,8 +23,8 @@ from touchline_bot.core.value import Value
 class BookUpdated(Value):
     """Kalshi's book changed (or became invalid / valid again)."""
 
-    __slots__ = ("top", "ts_ms")
     _fields: ClassVar[tuple[str, ...]] = ("ts_ms", "top")
+    __slots__ = _fields
 
     def __init__(
         self,
@@ -40,8 +40,8 @@ class SignalUpdated(Value):
     """Polymarket's book for our token changed. ``source_ts_ms`` is the venue's own
     last-change time when it gave one."""
 
-    __slots__ = ("source_ts_ms", "top", "ts_ms")
     _fields: ClassVar[tuple[str, ...]] = ("ts_ms", "top", "source_ts_ms")
+    __slots__ = _fields
 
     def __init__(
         self,

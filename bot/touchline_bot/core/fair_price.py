@@ -23,7 +23,6 @@ class FairPrice(Value):
     """The fair price and every input that made it (for telemetry and ``/state``; a record:
     one is built per evaluation)."""
 
-    __slots__ = ("kalshi_micro", "poly_mid", "poly_spread", "poly_weight_bps", "price", "reason")
     _fields: ClassVar[tuple[str, ...]] = (
         "price",
         "kalshi_micro",
@@ -32,6 +31,7 @@ class FairPrice(Value):
         "poly_weight_bps",
         "reason",
     )
+    __slots__ = _fields
 
     def __init__(
         self,

@@ -16,8 +16,8 @@ from touchline_bot.core.value import Value
 class Quote(Value):
     """One desired order on the YES leg. ``level`` 0 is the touch-most level of a ladder."""
 
-    __slots__ = ("level", "post_only", "price", "qty", "side")
     _fields: ClassVar[tuple[str, ...]] = ("side", "price", "qty", "level", "post_only")
+    __slots__ = _fields
 
     def __init__(
         self,

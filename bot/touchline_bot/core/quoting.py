@@ -35,17 +35,6 @@ from touchline_bot.core.value import Value
 class QuoteInputs(Value):
     """Everything quoting needs for one decision (a record: one is built per requote)."""
 
-    __slots__ = (
-        "book",
-        "fair",
-        "fees",
-        "grid",
-        "own_touch_qty",
-        "phase",
-        "position_limit_qty",
-        "position_qty",
-        "resting",
-    )
     _fields: ClassVar[tuple[str, ...]] = (
         "fair",
         "phase",
@@ -57,6 +46,7 @@ class QuoteInputs(Value):
         "own_touch_qty",
         "resting",
     )
+    __slots__ = _fields
 
     def __init__(  # noqa: PLR0917 (a record: its fields, in order)
         self,
@@ -107,8 +97,8 @@ class _Touch(Value):
     """What one requote reads of the book, computed once: the best prices and the depth cap's
     base (the touch's size net of our own orders)."""
 
-    __slots__ = ("best_ask", "best_bid", "depth")
     _fields: ClassVar[tuple[str, ...]] = ("best_bid", "best_ask", "depth")
+    __slots__ = _fields
 
     def __init__(
         self,

@@ -40,8 +40,8 @@ class Position(Value):
     """Signed YES contracts (1/100 contract, positive long) and what was paid for them: the YES
     cost of a long, the NO-equivalent cost ((1 - price) x qty) of a short."""
 
-    __slots__ = ("cost", "qty")
     _fields: ClassVar[tuple[str, ...]] = ("qty", "cost")
+    __slots__ = _fields
 
     def __init__(
         self,
@@ -68,8 +68,8 @@ class _Totals(Value):
     """One side's fillables summed up: quantity, money at the leg price, the worst leg price.
     :func:`side_exposure` of a list is :func:`_exposure` of its totals."""
 
-    __slots__ = ("money", "qty", "worst_leg")
     _fields: ClassVar[tuple[str, ...]] = ("qty", "money", "worst_leg")
+    __slots__ = _fields
 
     def __init__(
         self,

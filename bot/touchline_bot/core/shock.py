@@ -24,17 +24,6 @@ class ShockState(Value):
     """What the detector remembers between fair prices (a record: one is built per
     evaluation)."""
 
-    __slots__ = (
-        "anchor_fair",
-        "anchor_sigma",
-        "anchor_ts_ms",
-        "ewma_var",
-        "last_fair",
-        "last_ts_ms",
-        "paused_until_ms",
-        "samples",
-        "score",
-    )
     _fields: ClassVar[tuple[str, ...]] = (
         "last_fair",
         "last_ts_ms",
@@ -46,6 +35,7 @@ class ShockState(Value):
         "anchor_ts_ms",
         "anchor_sigma",
     )
+    __slots__ = _fields
 
     def __init__(  # noqa: PLR0917 (a record: its fields, in order)
         self,

@@ -24,8 +24,8 @@ from touchline_bot.core.value import Value
 class OrdersMemo(Value):
     """The inputs of the last risk clip and reconcile that decided nothing."""
 
-    __slots__ = ("desired", "limits", "live", "params", "position")
     _fields: ClassVar[tuple[str, ...]] = ("desired", "live", "position", "params", "limits")
+    __slots__ = _fields
 
     def __init__(
         self,
@@ -55,34 +55,6 @@ class BotState(Value):
     ``_replace``.
     """
 
-    __slots__ = (
-        "fair",
-        "fills_seen",
-        "flatten_started_ms",
-        "garbled_events",
-        "halted",
-        "kalshi",
-        "kalshi_broken",
-        "kalshi_ts_ms",
-        "limits",
-        "live",
-        "machine",
-        "market",
-        "mode",
-        "next_id",
-        "now_ms",
-        "orders_memo",
-        "params",
-        "poly",
-        "poly_broken",
-        "poly_ts_ms",
-        "position",
-        "quiet_until_ms",
-        "shock_state",
-        "shutdown",
-        "shutdown_flatten",
-        "wake_ms",
-    )
     _fields: ClassVar[tuple[str, ...]] = (
         "market",
         "params",
@@ -111,6 +83,7 @@ class BotState(Value):
         "quiet_until_ms",
         "orders_memo",
     )
+    __slots__ = _fields
 
     def __init__(  # noqa: PLR0917 (a record: its fields, in order)
         self,
@@ -189,7 +162,6 @@ def initial(market: MarketSpec, params: StrategyParams, *, now_ms: int) -> BotSt
 class Decided(Value):
     """What the evaluation has decided before the orders (the state is built once, at the end)."""
 
-    __slots__ = ("fair", "flatten_started_ms", "limits", "live", "machine", "shock_state")
     _fields: ClassVar[tuple[str, ...]] = (
         "fair",
         "shock_state",
@@ -198,6 +170,7 @@ class Decided(Value):
         "flatten_started_ms",
         "live",
     )
+    __slots__ = _fields
 
     def __init__(
         self,

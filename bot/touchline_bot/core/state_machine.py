@@ -37,20 +37,6 @@ class Conditions(Value):
     """Everything the machine looks at, evaluated at ``now_ms`` (a record: one is built per
     evaluation)."""
 
-    __slots__ = (
-        "flatten_enabled",
-        "halted",
-        "kalshi_fresh",
-        "mode",
-        "now_ms",
-        "phase",
-        "poly_fresh",
-        "position_qty",
-        "risk_block",
-        "shock",
-        "shutdown",
-        "shutdown_flatten",
-    )
     _fields: ClassVar[tuple[str, ...]] = (
         "now_ms",
         "phase",
@@ -65,6 +51,7 @@ class Conditions(Value):
         "shutdown",
         "shutdown_flatten",
     )
+    __slots__ = _fields
 
     def __init__(  # noqa: PLR0917 (a record: its fields, in order)
         self,

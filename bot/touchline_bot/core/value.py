@@ -10,9 +10,10 @@ built about eight times faster than a named tuple, its fields read as struct mem
 writing one raises. In the source (tests, development) it costs what a named tuple does, and
 mypy refuses any assignment to a ``Final`` attribute.
 
-A subclass names its fields in ``_fields``, in the order of its ``__init__`` parameters, and
-gets equality, hashing, a dataclass-like ``repr`` and ``_replace`` (for tests and cold paths;
-the hot path calls the constructor).
+A subclass names its fields once, in ``_fields`` (in the order of its ``__init__``
+parameters), sets ``__slots__ = _fields`` (no instance dictionary), and gets equality, hashing,
+a dataclass-like ``repr`` and ``_replace`` (for tests and cold paths; the hot path calls the
+constructor).
 
 This module must not: read clocks, do I/O, or import anything outside the standard library.
 """

@@ -57,7 +57,6 @@ class BookDelta(Value):
     frame, the hottest path.
     """
 
-    __slots__ = ("client_order_id", "delta", "price", "seq", "sid", "side", "ticker", "ts_ms")
     _fields: ClassVar[tuple[str, ...]] = (
         "sid",
         "seq",
@@ -68,6 +67,7 @@ class BookDelta(Value):
         "client_order_id",
         "ts_ms",
     )
+    __slots__ = _fields
 
     def __init__(
         self,

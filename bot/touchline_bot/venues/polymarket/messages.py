@@ -50,8 +50,8 @@ class LevelChange(Value):
     for every price change, the hot path.
     """
 
-    __slots__ = ("asset_id", "price", "side", "size")
     _fields: ClassVar[tuple[str, ...]] = ("asset_id", "side", "price", "size")
+    __slots__ = _fields
 
     def __init__(
         self,
@@ -70,8 +70,8 @@ class LevelChange(Value):
 class PriceChange(Value):
     """A ``price_change`` event; its entries may belong to different tokens."""
 
-    __slots__ = ("changes", "market", "timestamp_ms")
     _fields: ClassVar[tuple[str, ...]] = ("market", "timestamp_ms", "changes")
+    __slots__ = _fields
 
     def __init__(
         self,
