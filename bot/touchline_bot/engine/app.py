@@ -103,6 +103,7 @@ class BotApp:
     pfeed: pm_feed.PolymarketFeed = field(init=False)
     _seen_stats: dict[str, int] = field(default_factory=dict)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    _catch_up: asyncio.Task[None] | None = None
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _http: Any = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
@@ -218,10 +219,11 @@ class BotApp:
                     ticker=market.resolved.spec.ticker,
                     prefix=market.host.state.market.client_order_prefix,
                     submit=market.runner.submit,
-                    client_order_id=self._client_id_lookup(market.executor),
+                    client_order_id=market.executor.client_order_id,
                     note_fill=market.executor.note_fill,
                 )
             )
+        self.kfeed.on_reconnect = lambda: self._catch_up_fills(venues)
         rng = engine_clock.system_random()
         self.stream = kalshi_stream.KalshiStream(
             self.where.kalshi_ws,
@@ -249,18 +251,23 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self.stream.run()))
         self._tasks.append(asyncio.create_task(self.pfeed.run()))
 
+    def _catch_up_fills(self, venues: wiring.Venues) -> None:
+        """After a Kalshi reconnect: find the fills the socket missed (one catch-up at a time;
+        a reconnect during one is covered by it, since it reads the venue afterwards)."""
+        if self._catch_up is not None and not self._catch_up.done():
+            return
+        by_ticker = {m.resolved.spec.ticker: mid for mid, m in self.markets.items()}
+
+        def caught(ticker: str, count: int) -> None:
+            if self.metrics is not None and ticker in by_ticker:
+                self.metrics.fills_caught_up.labels(by_ticker[ticker]).inc(count)
+
+        job = kalshi_feed.catch_up_fills(self.kfeed, venues.kalshi.portfolio, caught)
+        self._catch_up = asyncio.create_task(job)
+        self._tasks.append(self._catch_up)
+
     def _books(self) -> dict[str, Any]:
         return self.stream.books if self.stream is not None else {}
-
-    @staticmethod
-    def _client_id_lookup(exe: engine_executor.Executor) -> Callable[[str], str | None]:
-        def lookup(order_id: str) -> str | None:
-            for cid, oid in exe.order_ids.items():
-                if oid == order_id:
-                    return cid
-            return None
-
-        return lookup
 
     def _poly_timing(self) -> polling.PhaseTiming:
         first = next(iter(self.markets.values()), None)

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 CANCEL_ALL_ATTEMPTS = 20
 CANCEL_ALL_BACKOFF_SECS = 0.05
+ISSUED_KEPT = 100_000
+"""Venue order ids remembered after their orders are gone (a match's worth, many times over)."""
 
 Emit = Callable[[events.Event], None]
 ActionObserver = Callable[[str, float, str], None]
@@ -39,6 +41,11 @@ class Executor:
     client_order_prefix: str
     observe: ActionObserver | None = None
     order_ids: dict[str, str] = field(default_factory=dict)
+    """Venue order id of each of our orders still open, by client order id."""
+    issued: dict[str, str] = field(default_factory=dict)
+    """Client order id of every venue order id this run was given, kept after the order is
+    gone (a fill the stream missed is found later by its venue order id); the oldest are
+    forgotten beyond :data:`ISSUED_KEPT`."""
     sides: dict[str, Side] = field(default_factory=dict)
     filled: dict[str, int] = field(default_factory=dict)
     _in_flight_places: set[str] = field(default_factory=set)
@@ -102,7 +109,7 @@ class Executor:
             await self._settle_unknown(cid)
             return "unknown"
         self._in_flight_places.discard(cid)
-        self.order_ids[cid] = ack.order_id
+        self._known(cid, ack.order_id)
         self.emit(
             events.OrderAcknowledged(self.now_ms(), cid, ack.order_id, ack.price, ack.remaining_qty)
         )
@@ -132,7 +139,7 @@ class Executor:
         except gateway.VenueUnavailableError:
             await self._settle_unknown(cmd.client_order_id)
             return "unknown"
-        self.order_ids[cmd.client_order_id] = ack.order_id
+        self._known(cmd.client_order_id, ack.order_id)
         self.emit(
             events.OrderAcknowledged(
                 self.now_ms(), cmd.client_order_id, ack.order_id, ack.price, ack.remaining_qty
@@ -170,7 +177,7 @@ class Executor:
             self.order_ids.pop(cid, None)
             self.emit(events.OrderCancelled(self.now_ms(), cid, "not_on_venue"))
             return
-        self.order_ids[cid] = order.order_id
+        self._known(cid, order.order_id)
         self.emit(
             events.OrderAcknowledged(
                 self.now_ms(), cid, order.order_id, order.price, order.remaining_qty
@@ -221,6 +228,16 @@ class Executor:
             await asyncio.sleep(CANCEL_ALL_BACKOFF_SECS * (attempt + 1))
         log.error("orders still resting after repeated cancel-all")
         return "incomplete"
+
+    def _known(self, cid: str, order_id: str) -> None:
+        self.order_ids[cid] = order_id
+        self.issued[order_id] = cid
+        if len(self.issued) > ISSUED_KEPT:
+            del self.issued[next(iter(self.issued))]
+
+    def client_order_id(self, order_id: str) -> str | None:
+        """Our client order id for a venue order id this run was given (open or gone)."""
+        return self.issued.get(order_id)
 
     def note_fill(self, client_order_id: str, qty: int) -> None:
         """Remember fills per order: Kalshi's amend count includes what already filled."""

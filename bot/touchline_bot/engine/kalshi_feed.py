@@ -6,17 +6,22 @@ until the resnapshot. Our fills become ``OrderFilled`` (deduplicated by trade id
 venue removed on its own (expiry, order-group limit, market pause) become ``OrderCancelled``;
 a dropped connection becomes ``FeedStale``. While the connection is up and the book valid, a
 heartbeat refreshes the book's freshness: an unchanged book is still current.
+
+The ``fill`` channel does not replay: fills made while the socket was down are never sent. So
+after every reconnect ``on_reconnect`` runs (the app fetches each market's latest fills over
+REST, :func:`catch_up_fills`), and :meth:`KalshiFeed.catch_up` hands on those it has not seen —
+by the same trade id, so a fill seen on both is applied once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from touchline_bot.core import events
+from touchline_bot.core import events, units
 from touchline_bot.core.types import Venue
-from touchline_bot.venues.kalshi import book, messages, stream
+from touchline_bot.venues.kalshi import book, errors, messages, portfolio, stream
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +53,9 @@ class KalshiFeed:
     levels: int = 1
     """Levels per side in the view handed to the core: it reads the touch alone (microprice,
     guards, the depth cap), so a change deeper in the book hands it the very same view."""
+    on_reconnect: Callable[[], None] | None = None
+    """Called when the stream is back after a drop (fills may have been missed)."""
+    dropped: bool = False
 
     def add(self, link: MarketLink) -> None:
         """Route a market's messages to ``link``."""
@@ -72,10 +80,14 @@ class KalshiFeed:
     def _status(self, status: stream.StreamStatus) -> None:
         self.connected = status.connected
         if not status.connected:
+            self.dropped = True
             for link in self.links.values():
                 link.submit(events.FeedStale(self.now_ms(), Venue.KALSHI, status.reason))
-        else:
-            self.heartbeat()
+            return
+        self.heartbeat()
+        if self.dropped and self.on_reconnect is not None:
+            self.dropped = False
+            self.on_reconnect()
 
     def _book(self, ticker: str) -> None:
         link = self.links.get(ticker)
@@ -89,6 +101,21 @@ class KalshiFeed:
             return
         for ticker in self.links:
             self._book(ticker)
+
+    def catch_up(self, fills: Iterable[portfolio.Fill]) -> int:
+        """Hand on the fills (oldest first) of this run's orders not seen on the stream; how
+        many there were. Fills of other runs' orders are part of the position loaded at start."""
+        caught = 0
+        for fill in fills:
+            link = self.links.get(fill.ticker)
+            if link is None or not fill.trade_id or fill.trade_id in self.seen_trades:
+                continue
+            cid = link.client_order_id(fill.order_id)
+            if cid is None or not cid.startswith(link.prefix):
+                continue
+            self._fill(_as_message(fill, cid))
+            caught += 1
+        return caught
 
     def _fill(self, fill: messages.FillMessage) -> None:
         link = self.links.get(fill.ticker)
@@ -126,3 +153,39 @@ class KalshiFeed:
         link = self.links.get(item.ticker)
         if link is not None and item.event_type in {"deactivated", "closed", "determined"}:
             link.submit(events.FeedStale(self.now_ms(), Venue.KALSHI, f"market {item.event_type}"))
+
+
+def _as_message(fill: portfolio.Fill, client_order_id: str) -> messages.FillMessage:
+    """A REST fill in the shape the ``fill`` channel gives (what the core needs of it)."""
+    return messages.FillMessage(
+        trade_id=fill.trade_id,
+        order_id=fill.order_id,
+        client_order_id=client_order_id,
+        ticker=fill.ticker,
+        side=fill.side,
+        price=fill.price,
+        count=fill.count,
+        fee_cost=fill.fee_cost,
+        is_taker=fill.is_taker,
+        post_position=units.ZERO_QTY,
+        ts_ms=0,
+    )
+
+
+async def catch_up_fills(
+    feed: KalshiFeed, api: portfolio.PortfolioApi, on_caught: Callable[[str, int], None]
+) -> None:
+    """After a reconnect: each market's latest page of fills over REST (newest first, the
+    venue's order), handed to :meth:`KalshiFeed.catch_up` oldest first; ``on_caught(ticker,
+    count)`` for each market where some had been missed. A failing request is logged and that
+    market skipped: the next reconnect tries again."""
+    for ticker in list(feed.links):
+        try:
+            fills, _ = await api.fills(ticker=ticker)
+        except errors.KalshiError as exc:
+            log.warning("fill catch-up failed", extra={"ticker": ticker, "error": str(exc)})
+            continue
+        caught = feed.catch_up(reversed(fills))
+        if caught:
+            log.warning("missed fills caught up", extra={"ticker": ticker, "fills": caught})
+            on_caught(ticker, caught)

@@ -181,6 +181,12 @@ class BotMetrics:
         self.halted = Gauge(
             "touchline_halted", "1 while the fleet is halted.", m, registry=registry
         )
+        self.fills_caught_up = Counter(
+            "touchline_fills_caught_up",
+            "Fills of ours the fill channel missed (the socket was down), found over REST.",
+            m,
+            registry=registry,
+        )
         self.param_reloads = Counter(
             "touchline_param_reloads",
             "Parameter changes received, by source (file, http) and result (applied, refused).",
@@ -227,6 +233,7 @@ class BotMetrics:
             self.rate_limited.labels(market, venue)
         self.fees.labels(market)
         self.sequence_gaps.labels(market)
+        self.fills_caught_up.labels(market)
         for source in ("file", "http"):
             for result in ("applied", "refused"):
                 self.param_reloads.labels(market, source, result)

@@ -25,6 +25,7 @@ MARKET = "epl-ars-che-20261128-ars"
         pytest.param("touchline_ws_reconnects_total", {"venue": "polymarket"}, id="reconnects"),
         pytest.param("touchline_rate_limited_total", {"venue": "kalshi"}, id="kalshi-429s"),
         pytest.param("touchline_sequence_gaps_total", {}, id="sequence-gaps"),
+        pytest.param("touchline_fills_caught_up_total", {}, id="fills-caught-up"),
     ],
 )
 def test_a_new_market_exports_its_counters_at_zero(name: str, labels: dict[str, str]) -> None:

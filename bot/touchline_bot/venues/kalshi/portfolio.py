@@ -43,6 +43,9 @@ class Fill:
     count: units.Qty
     is_taker: bool
     fee_cost: units.Money
+    trade_id: str = ""
+    """The id the ``fill`` channel reports for this execution (``trade_id``, the legacy alias
+    REST still sends; ``fill_id`` when it is absent): what a fill seen on both is known by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,7 @@ def parse_fill(doc: fields.Doc) -> Fill:
         count=fields.qty(doc, "count_fp"),
         is_taker=fields.flag(doc, "is_taker"),
         fee_cost=fields.money(doc, "fee_cost", 0),
+        trade_id=fields.text(doc, "trade_id", "") or fields.text(doc, "fill_id", ""),
     )
 
 
