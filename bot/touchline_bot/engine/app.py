@@ -104,6 +104,7 @@ class BotApp:
     _seen_stats: dict[str, int] = field(default_factory=dict)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _catch_up: asyncio.Task[None] | None = None
+    _catch_up_again: bool = False
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _http: Any = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
@@ -252,19 +253,24 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self.pfeed.run()))
 
     def _catch_up_fills(self, venues: wiring.Venues) -> None:
-        """After a Kalshi reconnect: find the fills the socket missed (one catch-up at a time;
-        a reconnect during one is covered by it, since it reads the venue afterwards)."""
+        """After a Kalshi reconnect: find the fills the socket missed. One catch-up at a time;
+        a reconnect during one makes it read the venue once more when it is done."""
+        self._catch_up_again = True
         if self._catch_up is not None and not self._catch_up.done():
             return
+        self._catch_up = asyncio.create_task(self._catch_up_loop(venues))
+        self._tasks.append(self._catch_up)
+
+    async def _catch_up_loop(self, venues: wiring.Venues) -> None:
         by_ticker = {m.resolved.spec.ticker: mid for mid, m in self.markets.items()}
 
         def caught(ticker: str, count: int) -> None:
             if self.metrics is not None and ticker in by_ticker:
                 self.metrics.fills_caught_up.labels(by_ticker[ticker]).inc(count)
 
-        job = kalshi_feed.catch_up_fills(self.kfeed, venues.kalshi.portfolio, caught)
-        self._catch_up = asyncio.create_task(job)
-        self._tasks.append(self._catch_up)
+        while self._catch_up_again:
+            self._catch_up_again = False
+            await kalshi_feed.catch_up_fills(self.kfeed, venues.kalshi.portfolio, caught)
 
     def _books(self) -> dict[str, Any]:
         return self.stream.books if self.stream is not None else {}
