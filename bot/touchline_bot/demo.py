@@ -19,6 +19,7 @@ from rich.live import Live
 from rich.table import Table
 
 from touchline_bot.core import units
+from touchline_bot.sim import cli as sim_cli
 from touchline_bot.sim import harness, report
 from touchline_bot.sim import scenario as scenario_model
 from touchline_bot.telemetry import logs
@@ -104,8 +105,9 @@ def _summary(console: Console, result: dict[str, Any], report_dir: Path) -> None
     console.print(f"Report: {report_dir / 'demo.json'} and {report_dir / 'demo.png'}")
 
 
-async def _play(args: argparse.Namespace, console: Console) -> dict[str, Any]:
-    scn = scenario_model.load(args.scenario)
+async def _play(
+    args: argparse.Namespace, scn: scenario_model.Scenario, console: Console
+) -> dict[str, Any]:
     match_secs = None if args.duration is None else args.duration * args.speed
     live: Live | None = None
     if not args.no_ui:
@@ -138,9 +140,10 @@ def run(args: argparse.Namespace) -> int:
         f"scenario {args.scenario.name} at {args.speed:g}x"
     )
     try:
-        result = asyncio.run(_play(args, console))
-    except scenario_model.ScenarioError as exc:
+        scn = sim_cli.load_inputs(args.scenario, args.config)
+    except sim_cli.INPUT_ERRORS as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
+    result = asyncio.run(_play(args, scn, console))
     _summary(console, result, args.report_dir)
     return 0

@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from touchline_bot import config
 from touchline_bot.sim import harness, report
 from touchline_bot.sim import scenario as scenario_model
 from touchline_bot.sim.kalshi import cli as kalshi_cli
@@ -34,6 +35,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     play.add_argument("--no-risk", action="store_true", help="without the global risk service")
 
 
+def load_inputs(scenario_path: Path, config_path: Path) -> scenario_model.Scenario:
+    """The scenario, once it and the markets file are known to load: a missing or malformed
+    file is a clear message (:class:`ScenarioError` or :class:`~touchline_bot.config.ConfigError`)
+    before any simulator starts."""
+    scn = scenario_model.load(scenario_path)
+    config.load(config_path)
+    return scn
+
+
+INPUT_ERRORS = (scenario_model.ScenarioError, config.ConfigError)
+
+
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``touchline sim`` and ``touchline scenario``."""
     logs.configure("WARNING")
@@ -41,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
         module = kalshi_cli if args.venue == "kalshi" else poly_cli
         return int(asyncio.run(module.run(args)))
     try:
-        scn = scenario_model.load(args.file)
-    except scenario_model.ScenarioError as exc:
+        scn = load_inputs(args.file, args.config)
+    except INPUT_ERRORS as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
     options = harness.Options(

@@ -127,6 +127,8 @@ def load(path: Path) -> Scenario:
     try:
         data = yaml.safe_load(path.read_text())
         return Scenario.model_validate(data)
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the scenario {str(path)!r}: {exc.strerror}") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

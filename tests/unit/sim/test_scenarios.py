@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from touchline_bot import cli
 from touchline_bot.sim import fairpath, scenario
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[3] / "config" / "scenarios").glob("*.yaml"))
@@ -63,3 +64,32 @@ def test_malformed_scenario_names_the_field(
     with pytest.raises(scenario.ScenarioError) as caught:
         scenario.load(bad)
     assert field in str(caught.value)
+
+
+def test_a_missing_scenario_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(scenario.ScenarioError, match="cannot read the scenario"):
+        scenario.load(tmp_path / "nowhere.yaml")
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        pytest.param(["scenario", "run", "nowhere.yaml"], "nowhere.yaml", id="scenario-file"),
+        pytest.param(
+            ["scenario", "run", str(SCENARIOS[0]), "--config", "nowhere.yaml"],
+            "nowhere.yaml",
+            id="scenario-markets-file",
+        ),
+        pytest.param(["demo", "--no-ui", "--scenario", "nowhere.yaml"], "nowhere", id="demo"),
+        pytest.param(
+            ["demo", "--no-ui", "--scenario", str(SCENARIOS[0]), "--config", "nowhere.yaml"],
+            "nowhere.yaml",
+            id="demo-markets-file",
+        ),
+    ],
+)
+def test_a_missing_input_file_exits_2_with_a_message_before_anything_starts(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(argv) == 2
+    assert says in capsys.readouterr().err
