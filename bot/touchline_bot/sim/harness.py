@@ -476,9 +476,12 @@ async def _loop(run: Run, duration_ms: int) -> None:
         await asyncio.sleep(run.clock.real_secs(250))
 
 
-def _jumps(run: Run, market: config.ResolvedMarket) -> list[int]:
+def _jumps(run: Run, market: config.ResolvedMarket, *, until_ms: int) -> list[int]:
+    """The jumps the bot must have paused for: big enough, before the stop-quoting time, and
+    with their whole check window inside the run (a run cut short by ``--duration`` cannot
+    have seen the pause after a jump at its very end)."""
     path = run.scn.outcomes[outcome_of(market)]
-    out, previous = [], run.fair(market, 0)
+    out = []
     for jump in sorted(path.jumps, key=lambda j: j.at_secs):
         at = int(jump.at_secs * 1000)
         before = run.fair(market, max(0, at - 1_000))
@@ -486,10 +489,9 @@ def _jumps(run: Run, market: config.ResolvedMarket) -> list[int]:
         if (
             abs(after - before) >= invariants.JUMP_MIN
             and at < (run.scn.scheduled_end_secs - 600) * 1000
+            and at <= until_ms
         ):
             out.append(at)
-        previous = after
-    del previous
     return out
 
 
@@ -521,7 +523,7 @@ async def _finish(run: Run) -> dict[str, Any]:
         window = max(
             invariants.SHOCK_WINDOW_MS, int(invariants.STALE_SLACK_REAL_MS * run.options.speed)
         )
-        run.check.shocks(mid, _jumps(run, market), window_ms=window)
+        run.check.shocks(mid, _jumps(run, market, until_ms=t - window), window_ms=window)
         if mid in books:
             ours_yes, venue_yes = books[mid]
             run.check.book_equal(t, mid, ours=ours_yes, venue=venue_yes)
