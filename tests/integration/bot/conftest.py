@@ -7,6 +7,7 @@ running."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,6 +19,7 @@ import pytest
 
 from touchline_bot import config
 from touchline_bot.core import units
+from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
 from touchline_bot.engine import wiring
 from touchline_bot.risk_service import venue
@@ -38,6 +40,8 @@ POLL_SECS = 0.05
 # Other makers inside our quotes, as in a liquid market: the touch is theirs, so the fair price
 # and our size cap (a fraction of the depth at the touch) do not move with our own orders.
 STREET = scenario.KalshiBook(half_spread=Decimal("0.02"), depth_contracts=Decimal("40"), levels=3)
+OUTSIDE_US = scenario.KalshiBook(half_spread=Decimal("0.09"))
+"""The other makers further out than our quotes: the touch is ours."""
 ACTIVITY_SECS = 0.5
 
 
@@ -131,6 +135,30 @@ class Stack:
             "KALSHI_PRIVATE_KEY_PATH": str(self.key_path),
             "KALSHI_ENV": "demo",
         }
+
+
+def street_outside_our_quotes(stack: Stack, ticker: str) -> None:
+    """Move the other makers of ``ticker`` out beyond our quotes (:data:`OUTSIDE_US`)."""
+    ex = stack.kalshi.exchange
+    now = engine_clock.now_ms()
+    for order in [o for o in ex.books[ticker].orders() if o.user_id == street.USER]:
+        ex.cancel_resting(order, "street_requote", now)
+    street.Street(ex, ticker, OUTSIDE_US).refresh(FAIR, now)
+    stack.kalshi.flush()
+
+
+@contextlib.asynccontextmanager
+async def running_bot(stack: Stack, market_id: str) -> AsyncIterator[bot_app.BotApp]:
+    """One market's bot in this process against the simulators; shut down (and its orders
+    confirmed cancelled) on the way out."""
+    resolved = config.load(stack.config_path).market(market_id)
+    options = bot_app.AppOptions(http_port=None, shutdown_grace_secs=5.0)
+    app = bot_app.BotApp((resolved,), stack.endpoints(), engine_clock.WallClock(), options)
+    await app.start()
+    try:
+        yield app
+    finally:
+        assert await app.shutdown("test over")
 
 
 def _copy_config(workdir: Path) -> Path:

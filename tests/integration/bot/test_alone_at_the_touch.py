@@ -8,44 +8,24 @@ fair price, then wobbles as the two sides shrink unevenly."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from decimal import Decimal
 
 import pytest
 
 from tests.integration.bot import conftest
-from touchline_bot import config
 from touchline_bot.engine import app as bot_app
-from touchline_bot.engine import clock as engine_clock
-from touchline_bot.sim import scenario, street
 
 MARKET = "epl-ars-che-20261128-ars"
 TICKER = "KXEPLGAME-26NOV28ARSCHE-ARS"
 QUOTE_SECS = 30.0
 # Several heartbeats (0.5 s each), so several requotes.
 STEADY_SECS = 4.0
-OUTSIDE_US = scenario.KalshiBook(half_spread=Decimal("0.09"))
-
-
-def _street_outside_our_quotes(stack: conftest.Stack) -> None:
-    ex = stack.kalshi.exchange
-    now = engine_clock.now_ms()
-    for order in [o for o in ex.books[TICKER].orders() if o.user_id == street.USER]:
-        ex.cancel_resting(order, "street_requote", now)
-    street.Street(ex, TICKER, OUTSIDE_US).refresh(conftest.FAIR, now)
-    stack.kalshi.flush()
 
 
 @pytest.fixture
 async def alone(stack: conftest.Stack) -> AsyncIterator[bot_app.BotApp]:
-    _street_outside_our_quotes(stack)
-    resolved = config.load(stack.config_path).market(MARKET)
-    options = bot_app.AppOptions(http_port=None, shutdown_grace_secs=5.0)
-    app = bot_app.BotApp((resolved,), stack.endpoints(), engine_clock.WallClock(), options)
-    await app.start()
-    try:
+    conftest.street_outside_our_quotes(stack, TICKER)
+    async with conftest.running_bot(stack, MARKET) as app:
         yield app
-    finally:
-        assert await app.shutdown("test over")
 
 
 def _sizes(stack: conftest.Stack) -> dict[str, int]:

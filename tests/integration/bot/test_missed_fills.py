@@ -5,16 +5,13 @@ the venue's again — without a restart."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from decimal import Decimal
 
 import pytest
 
 from tests.integration.bot import conftest
-from touchline_bot import config
 from touchline_bot.core import units
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
-from touchline_bot.sim import scenario, street
 from touchline_bot.sim.kalshi import exchange, model
 
 MARKET = "epl-ars-che-20261128-ars"
@@ -22,31 +19,14 @@ TICKER = "KXEPLGAME-26NOV28ARSCHE-ARS"
 QUOTE_SECS = 30.0
 CATCH_UP_SECS = 15.0
 TAKER = "it-taker"
-OUTSIDE_US = scenario.KalshiBook(half_spread=Decimal("0.09"))
-
-
-def _street_outside_our_quotes(stack: conftest.Stack) -> None:
-    """The other makers further out: a sell at our bid's price meets our bid alone."""
-    ex = stack.kalshi.exchange
-    now = engine_clock.now_ms()
-    for order in [o for o in ex.books[TICKER].orders() if o.user_id == street.USER]:
-        ex.cancel_resting(order, "street_requote", now)
-    street.Street(ex, TICKER, OUTSIDE_US).refresh(conftest.FAIR, now)
-    ex.add_account(TAKER, units.money_from_dollars("100000"))
-    stack.kalshi.flush()
 
 
 @pytest.fixture
 async def bot(stack: conftest.Stack) -> AsyncIterator[bot_app.BotApp]:
-    _street_outside_our_quotes(stack)
-    resolved = config.load(stack.config_path).market(MARKET)
-    options = bot_app.AppOptions(http_port=None, shutdown_grace_secs=5.0)
-    app = bot_app.BotApp((resolved,), stack.endpoints(), engine_clock.WallClock(), options)
-    await app.start()
-    try:
+    conftest.street_outside_our_quotes(stack, TICKER)
+    stack.kalshi.exchange.add_account(TAKER, units.money_from_dollars("100000"))
+    async with conftest.running_bot(stack, MARKET) as app:
         yield app
-    finally:
-        assert await app.shutdown("test over")
 
 
 def _our_bid(stack: conftest.Stack) -> model.Order | None:
