@@ -1,9 +1,8 @@
 """A bot alone at the touch of the Kalshi book (other makers further out): its order size holds
-steady. Known product bug, kept as a strict expected failure until fixed: the depth cap is
-``depth_fraction`` of the depth at the touch, and that depth includes our own two orders, so
-each requote caps the size at a quarter of (bid + ask) — half of what rests — and the size
-halves again and again (6.66, 3.33, 1.66 contracts...); the Kalshi microprice, and with it the
-fair price, then wobbles as the two sides shrink unevenly."""
+steady. Once a product bug: the depth cap is ``depth_fraction`` of the depth at the touch, and
+that depth counted our own two orders, so each requote capped the size at a quarter of (bid +
+ask) — half of what rests — and the size halved again and again (6.66, 3.33, 1.66 contracts...).
+Quoting no longer counts our own orders as depth (``QuoteInputs.own_touch_qty``)."""
 
 from __future__ import annotations
 
