@@ -56,7 +56,7 @@ class Kalshi(_Model):
     env: KalshiEnv = KalshiEnv.DEMO
     ticker: str = pydantic.Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9.]+)*$", max_length=100)
     key_secret_name: str = pydantic.Field(
-        default="touchline-kalshi-key", pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", max_length=253
+        default="touchline-kalshi", pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", max_length=253
     )
 
 

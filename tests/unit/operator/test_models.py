@@ -14,7 +14,7 @@ def test_valid_spec_parses_with_defaults() -> None:
     spec = models.parse_spec(samples.spec())
     assert spec.kalshi.env is models.KalshiEnv.DEMO
     assert spec.mode is models.Mode.QUOTING
-    assert spec.kalshi.key_secret_name == "touchline-kalshi-key"
+    assert spec.kalshi.key_secret_name == "touchline-kalshi"
     assert spec.market_id_for("ars-tot") == "ars-tot"
 
 

@@ -67,7 +67,7 @@ def test_deployment_is_a_restricted_singleton_with_probes_and_read_only_key() ->
     assert mounts["kalshi-key"]["readOnly"] is True
     assert mounts["config"]["readOnly"] is True
     key_volume = next(v for v in pod["volumes"] if v["name"] == "kalshi-key")
-    assert key_volume["secret"]["secretName"] == "touchline-kalshi-key"
+    assert key_volume["secret"]["secretName"] == "touchline-kalshi"
     assert pod["serviceAccountName"] == "tl-bot-ars-tot"
 
 
