@@ -63,6 +63,9 @@ class Observed:
     bot: BotReport | None = None
     scaled_down: bool = False
     """The match is over and the bot was scaled to zero on purpose."""
+    pod_problem: tuple[str, str] | None = None
+    """Why the bot pod cannot run (reason, message), read from its container statuses: a
+    missing Kalshi key Secret, an image the node cannot get, a crash loop."""
 
 
 def _config_applied(obs: Observed) -> Condition:
@@ -98,6 +101,8 @@ def _degraded(obs: Observed, settlement: Condition) -> Condition:
         return Condition("Degraded", TRUE, "InvalidSpec", obs.spec_error)
     if obs.apply_error:
         return Condition("Degraded", TRUE, "ApplyFailed", obs.apply_error)
+    if obs.pod_problem is not None:
+        return Condition("Degraded", TRUE, *obs.pod_problem)
     if settlement.status == FALSE:
         return Condition("Degraded", TRUE, "SettlementMismatch", settlement.message)
     return Condition("Degraded", FALSE, "AsExpected", "")

@@ -123,6 +123,30 @@ async def deployment_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
         await _quietly(state, "refresh", work)
 
 
+@kopf.on.event("", "v1", "pods", labels={"app.kubernetes.io/managed-by": "touchline-operator"})
+async def pod_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
+    """A bot pod changed: a container that cannot start (a missing Secret, an image the node
+    cannot get, a crash loop) shows in its market's Degraded and Ready conditions."""
+    state: runtime.State = memo.state
+    pod: dict[str, Any] = dict(event.get("object") or {})
+    meta = pod.get("metadata") or {}
+    market = (meta.get("labels") or {}).get(render.MARKET_LABEL)
+    if not market or event.get("type") == "DELETED":
+        return
+    pods = [pod]
+    degraded = status_mod.pod_problem(pods) is not None
+    body = await state.ctx.kube.get(models.KIND, meta["namespace"], market)
+    if body is None:
+        return
+    conds = (body.get("status") or {}).get("conditions") or []
+    was_pod_problem = any(
+        c.get("type") == "Degraded" and c.get("reason") in status_mod.POD_PROBLEM_REASONS
+        for c in conds
+    )
+    if degraded or was_pod_problem:
+        await _quietly(state, "refresh", reconcile.refresh(state.ctx, body, pods=pods))
+
+
 @kopf.on.event("", "v1", "configmaps", labels={fleet.FLEET_LABEL: "true"})
 async def fleet_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
     """The fleet settings changed: start (or restart) the staged rollout."""

@@ -88,7 +88,15 @@ def _volumes(config_map: str, spec: models.SoccerMarketSpec) -> list[Obj]:
         {"name": "config", "configMap": {"name": config_map}},
         {
             "name": "kalshi-key",
-            "secret": {"secretName": spec.kalshi.key_secret_name, "defaultMode": 0o440},
+            # Optional as a volume so that a missing Secret fails the container's KALSHI_KEY_ID
+            # reference instead: the kubelet then reports it in the container status
+            # (CreateContainerConfigError, naming the Secret), which the operator turns into the
+            # market's SecretMissing condition; a mount failure would only show as an Event.
+            "secret": {
+                "secretName": spec.kalshi.key_secret_name,
+                "defaultMode": 0o440,
+                "optional": True,
+            },
         },
         {
             "name": "risk-token",

@@ -110,9 +110,24 @@ async def ensure(ctx: Context, body: Obj, *, rollout_to: fleet.Fleet | None = No
     await publish(ctx, body, observed, extra)
 
 
-async def refresh(ctx: Context, body: Obj, *, deployment: Obj | None = None) -> None:
+async def _pod_problem(
+    ctx: Context, namespace: str, name: str, dep: Obj | None, pods: list[Obj] | None
+) -> tuple[str, str] | None:
+    """What keeps the bot pod from running; its pods are read only while it is not ready."""
+    state = status.deployment_state(dep)
+    if pods is None:
+        if state is None or state.ready_replicas >= state.replicas:
+            return None
+        selector = f"{render.MARKET_LABEL}={name}"
+        pods = await ctx.kube.list("Pod", namespace, label_selector=selector)
+    return status.pod_problem(pods)
+
+
+async def refresh(
+    ctx: Context, body: Obj, *, deployment: Obj | None = None, pods: list[Obj] | None = None
+) -> None:
     """Recompute the conditions from the live children without changing them (``deployment``:
-    the bot Deployment as just observed, saving a read)."""
+    the bot Deployment as just observed, saving a read; ``pods``: its pods as just observed)."""
     st: Obj = body.get("status") or {}
     meta = body["metadata"]
     if meta.get("deletionTimestamp") or status.children_deleted(st) or not st.get("configVersion"):
@@ -133,6 +148,7 @@ async def refresh(ctx: Context, body: Obj, *, deployment: Obj | None = None) -> 
         deployment=status.deployment_state(dep),
         bot=status.bot_report(st),
         scaled_down=status.bot_done(st),
+        pod_problem=await _pod_problem(ctx, namespace, name, dep, pods),
     )
     await publish(ctx, body, observed, status.done_fields(st, ctx.now()))
 

@@ -68,6 +68,34 @@ def needs_cancel_confirmation(st: Obj) -> bool:
     return bool(bot) and bot.get("ordersCancelled") is not True
 
 
+# Waiting reasons of a bot container that need a person, and the condition reason for each.
+_POD_PROBLEMS = {
+    "CreateContainerConfigError": "PodConfigError",
+    "ErrImageNeverPull": "ImageUnavailable",
+    "ErrImagePull": "ImageUnavailable",
+    "ImagePullBackOff": "ImageUnavailable",
+    "InvalidImageName": "ImageUnavailable",
+    "CrashLoopBackOff": "CrashLooping",
+}
+POD_PROBLEM_REASONS = frozenset({*_POD_PROBLEMS.values(), "SecretMissing"})
+
+
+def pod_problem(pods: list[Obj]) -> tuple[str, str] | None:
+    """Why a bot pod cannot run, as (condition reason, message), or None. A missing Secret
+    (the Kalshi key) is ``SecretMissing`` with the kubelet's message, which names the Secret."""
+    for pod in pods:
+        for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+            waiting = (cs.get("state") or {}).get("waiting") or {}
+            reason = _POD_PROBLEMS.get(str(waiting.get("reason") or ""))
+            if reason is None:
+                continue
+            message = str(waiting.get("message") or waiting.get("reason"))
+            if "secret" in message and "not found" in message:
+                reason = "SecretMissing"
+            return reason, message
+    return None
+
+
 def deployment_state(dep: Obj | None) -> conditions.DeploymentState | None:
     """The replica counts of a live Deployment."""
     if dep is None:

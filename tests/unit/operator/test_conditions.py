@@ -76,6 +76,12 @@ def _by_type(obs: c.Observed) -> dict[str, tuple[str, str]]:
             id="settlement-mismatch-degrades",
         ),
         pytest.param(
+            c.Observed(desired_params_version="v1", deployment=ROLLING,
+                       pod_problem=("SecretMissing", 'secret "touchline-kalshi" not found')),
+            {"Degraded": ("True", "SecretMissing"), "Ready": ("False", "SecretMissing")},
+            id="missing-secret-degrades",
+        ),
+        pytest.param(
             c.Observed(desired_params_version="v1", deployment=ROLLED, bot=CURRENT,
                        scaled_down=True),
             {"Ready": ("False", "MatchDone"), "Progressing": ("False", "MatchDone")},

@@ -76,3 +76,42 @@ def test_deployment_state_reads_counts_and_generations() -> None:
     assert status.deployment_state({"spec": {"replicas": 0}}) == conditions.DeploymentState(
         0, 0, 0, 0, 0
     )
+
+
+def _pod(reason: str, message: str = "") -> dict[str, Any]:
+    waiting = {"reason": reason, **({"message": message} if message else {})}
+    return {"status": {"containerStatuses": [{"name": "bot", "state": {"waiting": waiting}}]}}
+
+
+@pytest.mark.parametrize(
+    ("pods", "problem"),
+    [
+        pytest.param([], None, id="no-pod"),
+        pytest.param([_pod("ContainerCreating")], None, id="still-creating"),
+        pytest.param(
+            [_pod("CreateContainerConfigError", 'secret "touchline-kalshi" not found')],
+            ("SecretMissing", 'secret "touchline-kalshi" not found'),
+            id="missing-secret-named",
+        ),
+        pytest.param(
+            [_pod("CreateContainerConfigError", 'configmap "x" not found')],
+            ("PodConfigError", 'configmap "x" not found'),
+            id="other-config-error",
+        ),
+        pytest.param(
+            [_pod("ErrImageNeverPull", "image not present")],
+            ("ImageUnavailable", "image not present"),
+            id="image-not-on-node",
+        ),
+        pytest.param([_pod("CrashLoopBackOff")], ("CrashLooping", "CrashLoopBackOff"), id="crash"),
+        pytest.param(
+            [{"status": {"containerStatuses": [{"state": {"running": {}}}]}}], None, id="running"
+        ),
+    ],
+)
+def test_pod_problem_names_what_keeps_the_bot_from_running(
+    pods: list[dict[str, Any]], problem: tuple[str, str] | None
+) -> None:
+    assert status.pod_problem(pods) == problem
+    if problem is not None:
+        assert problem[0] in status.POD_PROBLEM_REASONS
