@@ -4,7 +4,8 @@
 and ServiceAccount-token authentication, RBAC authorization) and kube-controller-manager from
 the binaries ``scripts/k8s/prepare.sh`` prepared, waits for ``/readyz``, yields a
 ``ControlPlane`` and stops every process on exit. There is no kubelet or scheduler: Pods are
-created as objects but never run.
+created as objects but never run — unless a ``Placement`` puts the control plane inside the
+network and mount namespaces of the node tier (tests/node/), which adds them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,25 @@ EVENTUALLY_SECS = 90.0
 _CLI_TIMEOUT_SECS = 120.0
 
 
+def _as_is(probe: Callable[[], bool]) -> Callable[[], bool]:
+    return probe
+
+
+@dataclasses.dataclass(frozen=True)
+class Placement:
+    """Where the control plane runs. The default is the e2e tier's: the host's loopback, on
+    free ephemeral ports. The node tier runs it inside namespaces it owns: every command line is
+    prefixed (``nsenter``), probes run inside the namespace, and the API server listens on the
+    node's address too, so that pods reach it through the ``kubernetes`` Service."""
+
+    prefix: tuple[str, ...] = ()
+    bind_address: str = "127.0.0.1"
+    advertise_address: str = "127.0.0.1"
+    extra_ips: tuple[str, ...] = ()
+    probe: Callable[[Callable[[], bool]], Callable[[], bool]] = _as_is
+    port: Callable[[], int] = processes.free_port
+
+
 @dataclasses.dataclass(frozen=True)
 class ControlPlane:
     """A running control plane and the clients to talk to it as admin or as a ServiceAccount."""
@@ -39,6 +59,8 @@ class ControlPlane:
     pki: pki.Pki
     workdir: Path
     startup_secs: float
+    prefix: tuple[str, ...] = ()
+    """Prepended to every kubectl and helm command line (the node tier's ``nsenter``)."""
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -57,7 +79,12 @@ class ControlPlane:
         check: bool,
         kubeconfig: Path | None,
     ) -> subprocess.CompletedProcess[str]:
-        argv = [str(self.binaries / tool), f"--kubeconfig={kubeconfig or self.kubeconfig}", *args]
+        argv = [
+            *self.prefix,
+            str(self.binaries / tool),
+            f"--kubeconfig={kubeconfig or self.kubeconfig}",
+            *args,
+        ]
         result = subprocess.run(
             argv,
             input=stdin,
@@ -150,38 +177,47 @@ def eventually(ready: Callable[[], bool], what: str, timeout_secs: float = EVENT
 
 @contextlib.contextmanager
 def running(
-    workdir: Path, ready_timeout_secs: float = READY_TIMEOUT_SECS
+    workdir: Path,
+    ready_timeout_secs: float = READY_TIMEOUT_SECS,
+    placement: Placement = Placement(),
 ) -> Iterator[ControlPlane]:
     """Start the control plane in ``workdir``; stop all of it when the block exits."""
     bins = binaries.bin_dir()
     started = time.monotonic()
-    keys = pki.generate(workdir / "pki")
+    keys = pki.generate(workdir / "pki", extra_ips=placement.extra_ips)
+    probe = placement.probe
     logs = workdir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
 
         def launch(name: str, argv: list[str]) -> processes.Child:
-            child = processes.start(name, argv, logs)
+            child = processes.start(name, argv, logs, prefix=placement.prefix)
             stack.callback(processes.stop, child)
             return child
 
-        etcd_port, api_port, kcm_port = (
-            processes.free_port(),
-            processes.free_port(),
-            processes.free_port(),
-        )
-        etcd = launch("etcd", flags.etcd(bins, workdir, etcd_port, processes.free_port()))
+        etcd_port, api_port, kcm_port = placement.port(), placement.port(), placement.port()
+        etcd = launch("etcd", flags.etcd(bins, workdir, etcd_port, placement.port()))
         processes.wait_until(
-            processes.http_ok(f"http://127.0.0.1:{etcd_port}/health", verify=False),
+            probe(processes.http_ok(f"http://127.0.0.1:{etcd_port}/health", verify=False)),
             timeout_secs=ready_timeout_secs,
             what="etcd",
             watch=[etcd],
         )
-        apiserver = launch("kube-apiserver", flags.apiserver(bins, keys, etcd_port, api_port))
+        apiserver = launch(
+            "kube-apiserver",
+            flags.apiserver(
+                bins,
+                keys,
+                etcd_port,
+                api_port,
+                bind_address=placement.bind_address,
+                advertise_address=placement.advertise_address,
+            ),
+        )
         server = f"https://127.0.0.1:{api_port}"
         context = ssl.create_default_context(cafile=str(keys.ca.cert))
         processes.wait_until(
-            processes.http_ok(f"{server}/readyz", verify=context),
+            probe(processes.http_ok(f"{server}/readyz", verify=context)),
             timeout_secs=ready_timeout_secs,
             what="kube-apiserver /readyz",
             watch=[etcd, apiserver],
@@ -206,7 +242,7 @@ def running(
             "kube-controller-manager", flags.controller_manager(bins, keys, kcm_config, kcm_port)
         )
         processes.wait_until(
-            processes.http_ok(f"https://127.0.0.1:{kcm_port}/healthz", verify=False),
+            probe(processes.http_ok(f"https://127.0.0.1:{kcm_port}/healthz", verify=False)),
             timeout_secs=ready_timeout_secs,
             what="kube-controller-manager /healthz",
             watch=[etcd, apiserver, kcm],
@@ -218,4 +254,5 @@ def running(
             pki=keys,
             workdir=workdir,
             startup_secs=time.monotonic() - started,
+            prefix=placement.prefix,
         )

@@ -15,6 +15,9 @@ import yaml
 from tests.e2e import pki
 
 _SA_ISSUER = "https://kubernetes.default.svc.cluster.local"
+SERVICE_CIDR = "10.0.0.0/24"
+# The ClusterIP of the ``kubernetes`` Service: the first address of SERVICE_CIDR.
+KUBERNETES_SERVICE_IP = "10.0.0.1"
 
 
 def kubeconfig(server: str, ca: Path, user: dict[str, str]) -> dict[str, object]:
@@ -52,12 +55,20 @@ def etcd(bins: Path, workdir: Path, client_port: int, peer_port: int) -> list[st
     ]
 
 
-def apiserver(bins: Path, keys: pki.Pki, etcd_port: int, port: int) -> list[str]:
+def apiserver(
+    bins: Path,
+    keys: pki.Pki,
+    etcd_port: int,
+    port: int,
+    *,
+    bind_address: str = "127.0.0.1",
+    advertise_address: str = "127.0.0.1",
+) -> list[str]:
     return [
         str(bins / "kube-apiserver"),
         f"--etcd-servers=http://127.0.0.1:{etcd_port}",
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
+        f"--bind-address={bind_address}",
+        f"--advertise-address={advertise_address}",
         f"--secure-port={port}",
         f"--tls-cert-file={keys.serving.cert}",
         f"--tls-private-key-file={keys.serving.key}",
@@ -66,7 +77,9 @@ def apiserver(bins: Path, keys: pki.Pki, etcd_port: int, port: int) -> list[str]
         f"--service-account-key-file={keys.service_account_pub}",
         f"--service-account-signing-key-file={keys.service_account_key}",
         f"--service-account-issuer={_SA_ISSUER}",
-        "--service-cluster-ip-range=10.0.0.0/24",
+        f"--service-cluster-ip-range={SERVICE_CIDR}",
+        # A node's name is not in any DNS: exec, logs and port-forward dial its InternalIP.
+        "--kubelet-preferred-address-types=InternalIP",
         f"--cert-dir={keys.ca.cert.parent}",
         "--profiling=false",
         "--v=1",

@@ -113,6 +113,7 @@ def _issue_leaf(
     ca: tuple[x509.Certificate, rsa.RSAPrivateKey],
     *,
     server: bool,
+    extra_ips: tuple[str, ...] = (),
 ) -> CertPair:
     ca_cert, ca_key = ca
     key = _new_key()
@@ -127,6 +128,7 @@ def _issue_leaf(
             x509.DNSName("localhost"),
             x509.DNSName("kubernetes.default.svc"),
             x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+            *(x509.IPAddress(ipaddress.ip_address(ip)) for ip in extra_ips),
         ]
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     cert = builder.sign(ca_key, hashes.SHA256())
@@ -136,8 +138,11 @@ def _issue_leaf(
     return pair
 
 
-def generate(directory: Path) -> Pki:
-    """Create a fresh CA, the serving and client certificates and the ServiceAccount key."""
+def generate(directory: Path, extra_ips: tuple[str, ...] = ()) -> Pki:
+    """Create a fresh CA, the serving and client certificates and the ServiceAccount key.
+
+    ``extra_ips`` are more addresses the API server's certificate is valid for (the node tier's
+    node address and the ``kubernetes`` Service's ClusterIP)."""
     directory.mkdir(parents=True, exist_ok=True)
     ca_pair, ca_cert, ca_key = _issue_ca(directory)
     ca = (ca_cert, ca_key)
@@ -151,7 +156,9 @@ def generate(directory: Path) -> Pki:
     )
     return Pki(
         ca=ca_pair,
-        serving=_issue_leaf(directory, "apiserver", _name("kube-apiserver"), ca, server=True),
+        serving=_issue_leaf(
+            directory, "apiserver", _name("kube-apiserver"), ca, server=True, extra_ips=extra_ips
+        ),
         admin=_issue_leaf(directory, "admin", _name("admin", "system:masters"), ca, server=False),
         controller_manager=_issue_leaf(
             directory,

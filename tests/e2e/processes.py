@@ -58,12 +58,15 @@ def free_port() -> int:
         return port
 
 
-def start(name: str, argv: Sequence[str], log_dir: Path) -> Child:
-    """Start ``argv`` in a new session, its stdout and stderr appended to ``log_dir/name.log``."""
+def start(name: str, argv: Sequence[str], log_dir: Path, prefix: Sequence[str] = ()) -> Child:
+    """Start ``argv`` in a new session, its stdout and stderr appended to ``log_dir/name.log``.
+
+    ``prefix`` goes between the parent-death guard and ``argv``: the node tier's ``nsenter``
+    (which execs, so the guard still holds for the binary)."""
     log = log_dir / f"{name}.log"
     with log.open("ab") as out:
         popen = subprocess.Popen(
-            [*_DIE_WITH_PARENT, *argv],
+            [*_DIE_WITH_PARENT, *prefix, *argv],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
