@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv system-deps k8s lint types imports unit e2e bench clean
+.PHONY: demo test venv system-deps k8s node-deps image node node-test lint types imports unit e2e bench clean
 
 $(STAMP): pyproject.toml scripts/install-python-deps.sh
 	PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/install-python-deps.sh
@@ -25,6 +25,22 @@ system-deps: $(STAMP)
 k8s: $(STAMP)
 	PYTHON=$(BIN)/python bash scripts/k8s/prepare.sh
 
+## The node tier (docs/testing.md): Debian's podman, buildah, mmdebstrap, runc, CNI plugins ...
+node-deps:
+	bash scripts/node/install-deps.sh
+
+## The project's image, built here without a registry (docs/image.md).
+image: node-deps
+	bash scripts/image/build.sh
+
+## kubelet, kube-scheduler, kube-proxy, containerd and the pause image of the node tier.
+node: node-deps k8s
+	bash scripts/node/prepare.sh
+
+## The node tier alone: a real node running the chart, the operator and the bots in pods.
+node-test: $(STAMP) node image
+	$(BIN)/pytest -m node -q
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -36,14 +52,15 @@ imports: $(STAMP)
 	$(BIN)/lint-imports
 
 unit: $(STAMP)
-	$(BIN)/pytest -m "not e2e" -q
+	$(BIN)/pytest -m "not e2e and not node" -q
 
 e2e: $(STAMP) k8s
 	$(BIN)/pytest -m e2e -q
 
-## Install everything and run the whole suite: lint, types, import contracts, all test tiers.
+## Install everything and run the whole suite: lint, types, import contracts, the test tiers
+## (the node tier joins once it passes reliably: `make node-test`).
 test: $(STAMP) system-deps k8s lint types imports
-	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -q
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -q -m "not node"
 
 ## The hot-path benchmark, on the compiled core (as a production image builds it) and on the source.
 bench: $(STAMP)
