@@ -1,6 +1,7 @@
-"""Fixtures: both venue simulators on loopback, seeded with the shipped market file's matches,
+"""Fixtures: both venue simulators on loopback, seeded with the shipped market file's markets,
 an Ed25519 key registered with the Kalshi simulator, other makers' resting liquidity around a
-fixed fair price, and a copy of the configuration in a temporary directory; plus a polling
+fixed fair price, and a copy of the configuration in a temporary directory whose match kicks off
+an hour after the fixture starts (``tests.schedule``: never the example's date); plus a polling
 wait on a condition with a deadline that keeps the test's event loop (and so the simulators)
 running."""
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import schedule
 from touchline_bot import config
 from touchline_bot.core import units
 from touchline_bot.engine import app as bot_app
@@ -32,8 +33,6 @@ from touchline_bot.tasks import cancel_and_wait
 from touchline_bot.venues.kalshi import auth
 from touchline_bot.venues.kalshi import client as kalshi_client
 
-REPO = Path(__file__).resolve().parents[3]
-SHIPPED_CONFIG = REPO / "config" / "markets_soccer.yaml"
 KEY_ID = "touchline-bot-it-key"
 FAIR = units.parse_dollars("0.5000")
 POLL_SECS = 0.05
@@ -161,13 +160,6 @@ async def running_bot(stack: Stack, market_id: str) -> AsyncIterator[bot_app.Bot
         assert await app.shutdown("test over")
 
 
-def _copy_config(workdir: Path) -> Path:
-    shutil.copytree(SHIPPED_CONFIG.parent / "rules", workdir / "rules")
-    target = workdir / "markets_soccer.yaml"
-    shutil.copyfile(SHIPPED_CONFIG, target)
-    return target
-
-
 def _seed_poly(poly: poly_server.RunningPolySim, path: Path) -> None:
     for resolved in config.load(path).markets:
         pm = resolved.market.polymarket
@@ -202,7 +194,7 @@ async def _poly_activity(poly: poly_server.RunningPolySim, tokens: list[str]) ->
 
 @pytest.fixture
 async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
-    config_path = _copy_config(tmp_path)
+    config_path = schedule.write_markets_file(tmp_path, now_ms=engine_clock.now_ms())
     tokens = [m.market.polymarket.token_id for m in config.load(config_path).markets]
     kalshi = await kalshi_server.start_kalshi_sim("127.0.0.1", 0)
     poly = await poly_server.start_polymarket_sim("127.0.0.1", 0)
