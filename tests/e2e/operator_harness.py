@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tests import schedule
 from tests.e2e import cluster
+from touchline_bot.engine import clock as engine_clock
 from touchline_operator import main, runtime
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,12 +28,16 @@ CRD_NAMES = (
 START_TIMEOUT_SECS = 60.0
 RULES_HASH = "ab" * 32
 HOME_TOKEN = "7132104567925221259462638553270691275033272857194253228963137931245558399256"
+KICKOFF_MS = engine_clock.now_ms() // schedule.MINUTE_MS * schedule.MINUTE_MS + 3 * 86_400_000
+"""Three days after this test session began (to the minute): every market here is before its
+match — a bot may be restarted — on any day the suite runs."""
+END_MS = KICKOFF_MS + schedule.MATCH_MS
 
 SPEC: dict[str, Any] = {
     "league": "EPL",
     "matchName": "Arsenal vs Tottenham",
-    "startTimeUtc": "2030-01-15T20:00:00Z",
-    "scheduledEndTimeUtc": "2030-01-15T21:55:00Z",
+    "startTimeUtc": schedule.iso_utc(KICKOFF_MS),
+    "scheduledEndTimeUtc": schedule.iso_utc(END_MS),
     "kalshi": {"ticker": "KXEPLGAME-30JAN15ARSTOT-ARS"},
     "polymarket": {"marketSlug": "epl-ars-tot", "tokenIds": {"home": HOME_TOKEN}},
     "settlementEquivalence": {"rulesHash": RULES_HASH},

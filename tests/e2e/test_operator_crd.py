@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
+from tests import schedule
 from tests.e2e import cluster, operator_harness
 
 pytestmark = pytest.mark.e2e
 
 H = operator_harness
+HOUR_MS = 3_600_000
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +32,10 @@ def _poly(**tokens: str) -> dict[str, Any]:
 
 
 INVALID = [
-    pytest.param({"scheduledEndTimeUtc": "2030-01-15T19:00:00Z"},
+    pytest.param({"scheduledEndTimeUtc": schedule.iso_utc(H.KICKOFF_MS - HOUR_MS)},
                  "scheduledEndTimeUtc must be after startTimeUtc", id="end-before-start"),
-    pytest.param({"scheduledEndTimeUtc": "2030-01-16T19:00:00Z"}, "at most 6h",
-                 id="match-too-long"),
+    pytest.param({"scheduledEndTimeUtc": schedule.iso_utc(H.KICKOFF_MS + 23 * HOUR_MS)},
+                 "at most 6h", id="match-too-long"),
     pytest.param({"startTimeUtc": "tomorrow"}, "startTimeUtc", id="start-not-a-time"),
     pytest.param({"kalshi": _kalshi(env="staging")}, "Unsupported value: \"staging\"",
                  id="env-not-demo-or-prod"),
