@@ -40,6 +40,7 @@ from touchline_bot.engine import (
     poly_feed,
     runner,
     startup,
+    waiting,
     wiring,
 )
 from touchline_bot.engine import reload as engine_reload
@@ -71,6 +72,8 @@ class AppOptions:
     order_group_contracts: units.Qty | None = None
     heartbeat_sim_ms: int = 500
     lease_interval_sim_ms: int = 1_000
+    start_backoff: waiting.Backoff = field(default_factory=waiting.Backoff)
+    """Between start attempts while a venue cannot be reached."""
 
 
 @dataclass
@@ -113,20 +116,42 @@ class BotApp:
 
     def __post_init__(self) -> None:
         self.metrics = bot_metrics.BotMetrics(self.registry)
+        self._waits = waiting.WaitMetrics(self.registry)
 
     # ------------------------------------------------------------------ startup
 
     async def start(self) -> None:
-        """Prepare every market on the venue and start every task."""
-        self.venues = wiring.connect(self.where, now_ms=self.clock.now_ms)
-        for resolved in self.markets_config:
-            self.markets[resolved.market.id] = await self._build(resolved, self.venues)
+        """Serve the endpoints, prepare every market on the venue — waiting, not ready, while a
+        venue cannot be reached (``waiting.py``) — and start every task."""
+        await self._serve_endpoints()
+        await waiting.until_reachable(
+            self._prepare,
+            self._abandon,
+            self._waits,
+            backoff=self.options.start_backoff,
+            random_fn=engine_clock.system_random().random,
+        )
+        assert self.venues is not None  # _prepare made them
         self._start_feeds(self.venues)
         for market in self.markets.values():
             self._tasks.append(asyncio.create_task(market.runner.run()))
         self._tasks.append(asyncio.create_task(self._heartbeat()))
         self._start_leases()
         self._start_reload()
+
+    async def _prepare(self) -> None:
+        self.venues = wiring.connect(self.where, now_ms=self.clock.now_ms)
+        for resolved in self.markets_config:
+            self.markets[resolved.market.id] = await self._build(resolved, self.venues)
+
+    async def _abandon(self) -> None:
+        """Undo a failed ``_prepare``: no market, and no open connection (no leaked sessions)."""
+        self.markets.clear()
+        if self.venues is not None:
+            await self.venues.aclose()
+            self.venues = None
+
+    async def _serve_endpoints(self) -> None:
         endpoints = engine_http.Endpoints(
             registry=self.registry, state=self.describe, ready=self.ready, reload=self.reload
         )
@@ -401,6 +426,10 @@ class BotApp:
 
     def ready(self) -> tuple[bool, str]:
         """Ready when every market has fresh data from both venues."""
+        if self._waits.reason:
+            return False, f"waiting for the venues: {self._waits.reason}"
+        if len(self.markets) < len(self.markets_config) or not self._tasks:
+            return False, "starting"
         now = self.clock.now_ms()
         for market in self.markets.values():
             for venue in Venue:

@@ -14,7 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
-from touchline_bot import config
+from touchline_bot import config, tasks
 from touchline_bot.config import pod
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
@@ -121,7 +121,20 @@ async def _serve(app: bot_app.BotApp, pod_market: dict[str, object] | None = Non
     if pod_market is not None and cluster.in_cluster():
         duties = await cluster.PodDuties.connect(pod_market)
         await duties.acquire()  # never quote before the market's Lease is ours
-    await app.start()
+    # An unreachable venue at start is waited for (not ready, back-off), not a crash loop; a
+    # signal meanwhile ends the wait and the process.
+    starting = asyncio.create_task(app.start())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not starting.done():
+        await tasks.cancel_and_wait(starting)
+        log.info("stopped while waiting for the venues")
+        await app.shutdown("signal while waiting for the venues")
+        if duties is not None:
+            await duties.close(app)
+        return 0
+    await starting
     log.info("bot running", extra={"markets": list(app.markets), "http_port": app.http_port})
     waits: list[asyncio.Task[object]] = [asyncio.create_task(stop.wait())]
     if duties is not None:
