@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv system-deps k8s node-deps image node node-test lint types imports unit e2e bench clean
+.PHONY: demo test test-shifted-clock venv system-deps k8s node-deps image node node-test lint types imports unit e2e bench clean
 
 $(STAMP): pyproject.toml scripts/install-python-deps.sh
 	PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/install-python-deps.sh
@@ -61,6 +61,20 @@ e2e: $(STAMP) k8s
 ## (the node tier joins once it passes reliably: `make node-test`).
 test: $(STAMP) system-deps k8s lint types imports
 	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -q -m "not node"
+	$(MAKE) --no-print-directory test-shifted-clock
+
+## The date-sensitive tiers once more with the wall clock 400 days ahead (Debian's libfaketime;
+## the monotonic clock stays real, see docs/testing.md): no test may depend on today's date.
+## Not here: the pure property tier, the compiled-wheel build, the scenarios (their own clock),
+## the end-to-end and node tiers (Go binaries ignore libfaketime).
+SHIFTED_DAYS  := 400
+SHIFTED_TESTS := tests/unit tests/contract tests/contract_polymarket tests/monitoring \
+                 tests/integration --ignore=tests/integration/scenarios \
+                 --ignore=tests/integration/compiled
+test-shifted-clock: $(STAMP) system-deps
+	FAKETIME_DONT_FAKE_MONOTONIC=1 TOUCHLINE_SHIFTED_CLOCK_DAYS=$(SHIFTED_DAYS) \
+	  HYPOTHESIS_PROFILE=ci faketime -f '+$(SHIFTED_DAYS)d' \
+	  $(BIN)/pytest -q -p no:cacheprovider -m "not e2e and not node" $(SHIFTED_TESTS)
 
 ## The hot-path benchmark, on the compiled core (as a production image builds it) and on the source.
 bench: $(STAMP)
