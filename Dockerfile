@@ -3,27 +3,53 @@
 # compiled by mypyc, about three times as fast as the source; `make bench` measures both).
 #
 #   docker build -t <registry>/touchline:<version> .
+#   make image        # the same Dockerfile on a Debian base made here, no registry (docs/image.md)
 #
-# Two stages: the build stage has the compiler and mypy; the runtime stage has neither, only the
-# wheel and its dependencies, and runs as an unprivileged user (the chart's securityContext
-# asks for a non-root UID and a read-only root filesystem).
-FROM python:3.11-slim AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends gcc libc6-dev \
- && rm -rf /var/lib/apt/lists/*
-# mypy compiles the wheel (mypyc); the version the project's CI checks and builds with.
-RUN pip install --no-cache-dir "mypy==2.4.1" "setuptools>=69" "wheel>=0.40"
+# Two stages: the build stage has the compiler and mypy; the runtime stage has neither, only a
+# virtual environment with the wheel and its dependencies, and runs as an unprivileged user (the
+# chart's securityContext asks for UID 10001 and a read-only root filesystem).
+#
+# The base images are build arguments. Both must have the same python3 (3.11) at the same path:
+# the environment built in the first stage is copied as it is into the second. The build stage
+# needs `python3 -m venv`, and a C compiler with Python's headers (installed with apt-get when
+# the base has no gcc, as the public python image has not).
+ARG BUILD_IMAGE=python:3.11-slim
+ARG RUNTIME_IMAGE=python:3.11-slim
+
+FROM ${BUILD_IMAGE} AS build
+# A CA bundle for pip behind a TLS-intercepting proxy, when the builder provides one.
+ARG PIP_CERT
+RUN if ! command -v gcc >/dev/null; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends gcc libc6-dev \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
+# The tools (mypy compiles the wheel with mypyc; the version the project's CI checks and builds
+# with) live in their own environment; /opt/touchline gets the package and its dependencies only.
+RUN python3 -m venv /opt/build \
+ && python3 -m venv --without-pip /opt/touchline \
+ && /opt/build/bin/pip install --no-cache-dir --quiet "mypy==2.4.1" "setuptools>=69" "wheel>=0.40"
 WORKDIR /src
 COPY pyproject.toml setup.py README.md ./
+# mypyc type-checks what it compiles with the project's mypy configuration, whose pydantic plugin
+# and imports need the runtime dependencies (and the stubs the dev extras pin) installed.
+RUN /opt/build/bin/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > /tmp/requirements.txt \
+ && /opt/build/bin/pip install --no-cache-dir --quiet -r /tmp/requirements.txt types-PyYAML
 COPY bot ./bot
 COPY operator ./operator
 COPY scripts/build-wheel.sh ./scripts/
-RUN PYTHON=python bash scripts/build-wheel.sh /wheels
+RUN PYTHON=/opt/build/bin/python bash scripts/build-wheel.sh /wheels \
+ && /opt/build/bin/pip --python /opt/touchline/bin/python install --no-cache-dir --quiet \
+      /wheels/touchline-*.whl
 
-FROM python:3.11-slim
-COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/touchline-*.whl && rm -rf /wheels \
- && useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin touchline
-USER 10001
-ENTRYPOINT ["touchline"]
+FROM ${RUNTIME_IMAGE}
+COPY --from=build /opt/touchline /opt/touchline
+# No useradd: a minimal base has none; the user exists for tools that look a UID up.
+RUN echo 'touchline:x:10001:10001:touchline:/nonexistent:/usr/sbin/nologin' >> /etc/passwd \
+ && echo 'touchline:x:10001:' >> /etc/group
+ENV PATH=/opt/touchline/bin:/usr/local/bin:/usr/bin:/bin \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+USER 10001:10001
+ENTRYPOINT ["/opt/touchline/bin/touchline"]
 CMD ["--help"]

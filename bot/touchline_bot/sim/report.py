@@ -1,17 +1,15 @@
 """Writes a run's report: a JSON summary and a PNG chart per run (fair price, both venues' mids,
-our quotes and fills, position and PnL over time, one column per market)."""
+our quotes and fills, position and PnL over time, one column per market).
+
+matplotlib is imported when a chart is drawn, not with the module: every command of the one
+image imports this (through the CLI), and matplotlib's import wants a writable configuration or
+temporary directory, which a pod with a read-only root filesystem may not have."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
-
-import matplotlib as mpl
-
-mpl.use("Agg")
-
-import matplotlib.pyplot as plt
 
 from touchline_bot.core import units
 from touchline_bot.sim import recorder
@@ -32,6 +30,11 @@ def write_chart(path: Path, rec: recorder.Recorder, *, start_ms: int) -> None:
     names = sorted(rec.markets)
     if not names:
         return
+    import matplotlib as mpl  # noqa: PLC0415 - only charts need it (module docstring)
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
     fig, axes = plt.subplots(
         2, len(names), figsize=(6 * len(names), 7), squeeze=False, sharex="col"
     )
