@@ -18,20 +18,33 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from touchline_bot import builtin
 from touchline_bot.core import units
 from touchline_bot.sim import cli as sim_cli
 from touchline_bot.sim import harness, report
 from touchline_bot.sim import scenario as scenario_model
 from touchline_bot.telemetry import logs
 
-DEFAULT_SCENARIO = Path("config/scenarios/goals.yaml")
+DEFAULT_SCENARIO = Path("goals")
+"""A built-in scenario's name (``builtin.scenario``)."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``demo``."""
     parser = sub.add_parser("demo", help="run the whole stack locally against the simulators")
-    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
-    parser.add_argument("--config", type=Path, default=Path("config/markets_soccer.yaml"))
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        default=DEFAULT_SCENARIO,
+        help=f"a scenario file, or a built-in scenario's name (default: {DEFAULT_SCENARIO}; "
+        f"{', '.join(builtin.scenario_names())})",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=builtin.markets_file(),
+        help="the markets file (default: the built-in example, config/markets_soccer.yaml)",
+    )
     parser.add_argument("--speed", type=float, default=30.0, help="match-clock speed-up")
     parser.add_argument(
         "--duration",

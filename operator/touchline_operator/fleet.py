@@ -54,6 +54,26 @@ class Lifecycle(_Model):
     """How long deleting a market waits for the bot to confirm its orders are cancelled."""
 
 
+class Venues(_Model):
+    """Where the bots find the venues, overriding what the key's Kalshi env picks: the in-cluster
+    simulators (chart ``simulators.enabled``) or a proxy. Empty means the real venues."""
+
+    kalshi_rest_url: str = ""
+    kalshi_ws_url: str = ""
+    poly_clob_url: str = ""
+    poly_ws_url: str = ""
+
+    def env(self) -> list[tuple[str, str]]:
+        """The bot's environment variables for the overrides that are set."""
+        pairs = (
+            ("TOUCHLINE_KALSHI_REST_URL", self.kalshi_rest_url),
+            ("TOUCHLINE_KALSHI_WS_URL", self.kalshi_ws_url),
+            ("TOUCHLINE_POLY_CLOB_URL", self.poly_clob_url),
+            ("TOUCHLINE_POLY_WS_URL", self.poly_ws_url),
+        )
+        return [(name, value) for name, value in pairs if value]
+
+
 class Fleet(_Model):
     """Everything the operator renders that is not in a ``SoccerMarket``."""
 
@@ -65,6 +85,7 @@ class Fleet(_Model):
     rollout: Rollout = Rollout()
     lifecycle: Lifecycle = Lifecycle()
     risk_service_url: str = "http://touchline-risk:8080"
+    venues: Venues = Venues()
     metrics_port: int = pydantic.Field(default=9100, ge=1024, le=65535)
     health_port: int = pydantic.Field(default=8081, ge=1024, le=65535)
 

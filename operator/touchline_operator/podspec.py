@@ -80,6 +80,7 @@ def _env(spec: models.SoccerMarketSpec, fleet: fleet_mod.Fleet) -> list[Obj]:
         {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
         {"name": "PYTHONDONTWRITEBYTECODE", "value": "1"},
         {"name": "TMPDIR", "value": SCRATCH_DIR},
+        *({"name": name, "value": value} for name, value in fleet.venues.env()),
     ]
 
 

@@ -14,11 +14,11 @@ import signal
 import sys
 from pathlib import Path
 
-from touchline_bot import config, tasks
+from touchline_bot import builtin, config, tasks
 from touchline_bot.config import pod
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
-from touchline_bot.engine import cluster, wiring
+from touchline_bot.engine import cluster, finished, wiring
 from touchline_bot.risk_service import client as risk_client
 from touchline_bot.telemetry import logs
 from touchline_bot.venues.kalshi import auth, errors
@@ -33,7 +33,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ("bot", "quote one market (what a pod runs)"),
     ):
         parser = sub.add_parser(name, help=help_text)
-        parser.add_argument("--config", type=Path, default=Path("config/markets_soccer.yaml"))
+        parser.add_argument(
+            "--config",
+            type=Path,
+            default=builtin.markets_file(),
+            help="the markets file (default: the built-in example, config/markets_soccer.yaml)",
+        )
         if name == "bot":
             parser.add_argument("--market", help="the market id to quote (with --config)")
             parser.add_argument(
@@ -91,13 +96,38 @@ def _markets(
     return (loaded.market(args.market),), None
 
 
+def _still_to_play(
+    command: str, markets: tuple[config.ResolvedMarket, ...]
+) -> tuple[config.ResolvedMarket, ...]:
+    """The markets whose match is still to play. Each finished one is named in one line: a
+    warning while others run, the command's error when none is left (see ``finished``)."""
+    to_play, over = finished.split(markets, engine_clock.now_ms())
+    for resolved in over:
+        if to_play:
+            log.warning(finished.describe(resolved), extra={"market": resolved.market.id})
+        else:
+            sys.stderr.write(f"touchline {command}: {finished.describe(resolved)}\n")
+    return to_play
+
+
 def _add_venue_overrides(parser: argparse.ArgumentParser) -> None:
     """Host overrides, for the venue simulators on loopback (the key's env picks otherwise)."""
-    group = parser.add_argument_group("venue overrides (for simulators)")
-    group.add_argument("--kalshi-rest-url", default=None, help="Kalshi REST base URL")
-    group.add_argument("--kalshi-ws-url", default=None, help="Kalshi WebSocket URL")
-    group.add_argument("--poly-clob-url", default=None, help="Polymarket CLOB REST base URL")
-    group.add_argument("--poly-ws-url", default=None, help="Polymarket market WebSocket URL")
+    group = parser.add_argument_group(
+        "venue overrides (for simulators; the operator sets them as TOUCHLINE_* variables)"
+    )
+    env = os.environ.get
+    group.add_argument(
+        "--kalshi-rest-url", default=env("TOUCHLINE_KALSHI_REST_URL"), help="Kalshi REST base URL"
+    )
+    group.add_argument(
+        "--kalshi-ws-url", default=env("TOUCHLINE_KALSHI_WS_URL"), help="Kalshi WebSocket URL"
+    )
+    group.add_argument(
+        "--poly-clob-url", default=env("TOUCHLINE_POLY_CLOB_URL"), help="Polymarket CLOB URL"
+    )
+    group.add_argument(
+        "--poly-ws-url", default=env("TOUCHLINE_POLY_WS_URL"), help="Polymarket WebSocket URL"
+    )
 
 
 def _endpoints(args: argparse.Namespace, credentials: auth.Credentials) -> wiring.Endpoints:
@@ -159,6 +189,10 @@ def run(args: argparse.Namespace) -> int:
     except (config.ConfigError, errors.KalshiConfigError, KeyError) as exc:
         sys.stderr.write(f"touchline {args.command}: {exc}\n")
         return 2
+    if getattr(args, "config_dir", None) is None:
+        markets = _still_to_play(args.command, markets)
+        if not markets:
+            return 2
     token = None
     if args.risk_token_file is not None:
         # Re-read on change: a projected service-account token is rotated by the kubelet.

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from touchline_bot import config
+from touchline_bot import builtin, config
 from touchline_bot.sim import harness, report
 from touchline_bot.sim import scenario as scenario_model
 from touchline_bot.sim.kalshi import cli as kalshi_cli
@@ -26,10 +26,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     scn = sub.add_parser("scenario", help="play match scenarios")
     actions = scn.add_subparsers(dest="scenario_action", required=True)
     play = actions.add_parser("run", help="play FILE at accelerated speed and print the result")
-    play.add_argument("file", type=Path)
+    play.add_argument(
+        "file",
+        type=Path,
+        help=f"a scenario file, or a built-in scenario's name ({', '.join(builtin.scenario_names())})",
+    )
     play.add_argument("--speed", type=float, default=30.0, help="match-clock speed-up")
     play.add_argument("--duration", type=float, default=None, help="stop after SECS of match")
-    play.add_argument("--config", type=Path, default=Path("config/markets_soccer.yaml"))
+    play.add_argument(
+        "--config",
+        type=Path,
+        default=builtin.markets_file(),
+        help="the markets file (default: the built-in example, config/markets_soccer.yaml)",
+    )
     play.add_argument("--json", action="store_true", help="print the result as JSON")
     play.add_argument("--report-dir", type=Path, default=None, help="write report.json and a chart")
     play.add_argument("--no-risk", action="store_true", help="without the global risk service")
@@ -38,8 +47,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def load_inputs(scenario_path: Path, config_path: Path) -> scenario_model.Scenario:
     """The scenario, once it and the markets file are known to load: a missing or malformed
     file is a clear message (:class:`ScenarioError` or :class:`~touchline_bot.config.ConfigError`)
-    before any simulator starts."""
-    scn = scenario_model.load(scenario_path)
+    before any simulator starts. A bare name that is no file names a built-in scenario."""
+    scn = scenario_model.load(builtin.scenario(scenario_path))
     config.load(config_path)
     return scn
 

@@ -20,7 +20,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from touchline_bot import config
+from touchline_bot import builtin, config
 from touchline_bot.core import risk, units
 from touchline_bot.core.types import Side
 from touchline_bot.engine import app as bot_app
@@ -56,7 +56,7 @@ def outcome_of(resolved: config.ResolvedMarket) -> str:
 class Options:
     """How a run is played."""
 
-    config_path: Path = Path("config/markets_soccer.yaml")
+    config_path: Path = field(default_factory=builtin.markets_file)
     speed: float = 30.0
     duration_secs: float | None = None
     with_risk: bool = True

@@ -45,3 +45,48 @@ capabilities:
 {{- define "touchline.monitoringAPI" -}}
 {{- and .Values.monitoring.enabled (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") -}}
 {{- end -}}
+
+{{/* A Service's host: its fixed ClusterIP when set (no cluster DNS needed), else its name. */}}
+{{- define "touchline.host" -}}
+{{- $root := index . 0 -}}{{- $suffix := index . 1 -}}{{- $ip := index . 2 -}}
+{{- if $ip -}}{{ $ip }}{{- else -}}{{ include "touchline.fullname" $root }}-{{ $suffix }}{{- end -}}
+{{- end -}}
+
+{{- define "touchline.riskServiceUrl" -}}
+{{- if .Values.bots.riskServiceUrl -}}{{ .Values.bots.riskServiceUrl }}
+{{- else -}}http://{{ include "touchline.host" (list . "risk" .Values.risk.clusterIP) }}:{{ .Values.risk.port }}
+{{- end -}}
+{{- end -}}
+
+{{/* Venue endpoints: bots.venues, else the in-cluster simulators when enabled, else none. */}}
+{{- define "touchline.kalshiSim" -}}
+{{ include "touchline.host" (list . "sim-kalshi" .Values.simulators.kalshi.clusterIP) }}:{{ .Values.simulators.kalshi.port }}
+{{- end -}}
+
+{{- define "touchline.polySim" -}}
+{{ include "touchline.host" (list . "sim-polymarket" .Values.simulators.polymarket.clusterIP) }}:{{ .Values.simulators.polymarket.port }}
+{{- end -}}
+
+{{- define "touchline.kalshiRestUrl" -}}
+{{- if .Values.bots.venues.kalshiRestUrl -}}{{ .Values.bots.venues.kalshiRestUrl }}
+{{- else if .Values.simulators.enabled -}}http://{{ include "touchline.kalshiSim" . }}/trade-api/v2
+{{- end -}}
+{{- end -}}
+
+{{- define "touchline.kalshiWsUrl" -}}
+{{- if .Values.bots.venues.kalshiWsUrl -}}{{ .Values.bots.venues.kalshiWsUrl }}
+{{- else if .Values.simulators.enabled -}}ws://{{ include "touchline.kalshiSim" . }}/trade-api/ws/v2
+{{- end -}}
+{{- end -}}
+
+{{- define "touchline.polyClobUrl" -}}
+{{- if .Values.bots.venues.polyClobUrl -}}{{ .Values.bots.venues.polyClobUrl }}
+{{- else if .Values.simulators.enabled -}}http://{{ include "touchline.polySim" . }}
+{{- end -}}
+{{- end -}}
+
+{{- define "touchline.polyWsUrl" -}}
+{{- if .Values.bots.venues.polyWsUrl -}}{{ .Values.bots.venues.polyWsUrl }}
+{{- else if .Values.simulators.enabled -}}ws://{{ include "touchline.polySim" . }}/ws/market
+{{- end -}}
+{{- end -}}

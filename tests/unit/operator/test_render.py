@@ -71,6 +71,27 @@ def test_deployment_is_a_restricted_singleton_with_probes_and_read_only_key() ->
     assert pod["serviceAccountName"] == "tl-bot-ars-tot"
 
 
+def _bot_env(fleet_settings: fleet.Fleet) -> dict[str, str]:
+    dep = render.deployment(_market(), fleet_settings)
+    (container,) = dep["spec"]["template"]["spec"]["containers"]
+    return {e["name"]: e.get("value", "") for e in container["env"]}
+
+
+def test_the_fleets_venue_overrides_point_every_bot_at_them_and_only_when_set() -> None:
+    plain = _bot_env(FLEET)
+    assert not [name for name in plain if name.startswith(("TOUCHLINE_KALSHI", "TOUCHLINE_POLY"))]
+    venues = fleet.Venues(
+        kalshi_rest_url="http://10.0.0.60:8090/trade-api/v2",
+        kalshi_ws_url="ws://10.0.0.60:8090/trade-api/ws/v2",
+        poly_clob_url="http://10.0.0.61:8091",
+    )
+    env = _bot_env(fleet.Fleet(image="touchline:1.0", venues=venues))
+    assert env["TOUCHLINE_KALSHI_REST_URL"] == "http://10.0.0.60:8090/trade-api/v2"
+    assert env["TOUCHLINE_KALSHI_WS_URL"] == "ws://10.0.0.60:8090/trade-api/ws/v2"
+    assert env["TOUCHLINE_POLY_CLOB_URL"] == "http://10.0.0.61:8091"
+    assert "TOUCHLINE_POLY_WS_URL" not in env
+
+
 def test_role_grants_only_the_bots_own_status_and_lease() -> None:
     rules = render.role(_market())["rules"]
     verbs = {v for rule in rules for v in rule["verbs"]}
