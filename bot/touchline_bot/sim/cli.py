@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     play.add_argument(
         "file",
         type=Path,
-        help=f"a scenario file, or a built-in scenario's name ({', '.join(builtin.scenario_names())})",
+        help="a scenario file, or a built-in scenario's name: "
+        + ", ".join(builtin.scenario_names()),
     )
     play.add_argument("--speed", type=float, default=30.0, help="match-clock speed-up")
     play.add_argument("--duration", type=float, default=None, help="stop after SECS of match")
