@@ -10,6 +10,13 @@ python="${PYTHON:-}"
 if [ -z "$python" ]; then
   if [ -x "${VENV:-.venv}/bin/python" ]; then python="${VENV:-.venv}/bin/python"; else python=python3; fi
 fi
+# The package carries the repository's config/ (the example markets file, its rules, the built-in
+# scenarios) through the link bot/touchline_bot/builtin_config -> ../../config: a build whose
+# tree lacks config/ would make a wheel without its defaults, so it stops here instead.
+if [ ! -f bot/touchline_bot/builtin_config/markets_soccer.yaml ]; then
+  echo "build-wheel: config/ is missing beside bot/ (the package data of bot/touchline_bot/builtin_config); copy it into the build tree" >&2
+  exit 1
+fi
 mkdir -p "$out"
 TOUCHLINE_COMPILE=1 "$python" -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir "$out" .
 # The build leaves its C sources and objects behind; they are not part of the result.

@@ -42,6 +42,19 @@ def rescheduled(text: str, *, kickoff_ms: int, match_ms: int = MATCH_MS) -> str:
     return out
 
 
+def reschedule_market(
+    path: Path, market_id: str, *, kickoff_ms: int, match_ms: int = MATCH_MS
+) -> None:
+    """Move one market of the file at ``path`` (its ``- id:`` entry, up to the next) to
+    ``kickoff_ms``; the others keep their times."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"- id: {market_id}\n")
+    end = text.find("\n  - id: ", start)
+    end = len(text) if end < 0 else end
+    entry = rescheduled(text[start:end], kickoff_ms=kickoff_ms, match_ms=match_ms)
+    path.write_text(text[:start] + entry + text[end:], encoding="utf-8")
+
+
 def write_markets_file(
     workdir: Path,
     *,

@@ -185,14 +185,15 @@ def run(args: argparse.Namespace) -> int:
     logs.configure(args.log_level)
     try:
         markets, pod_market = _markets(args)
+        if getattr(args, "config_dir", None) is None:
+            # Before the credentials: a finished match is the first thing to hear about.
+            markets = _still_to_play(args.command, markets)
+            if not markets:
+                return 2
         credentials = auth.credentials_from_env(os.environ)
     except (config.ConfigError, errors.KalshiConfigError, KeyError) as exc:
         sys.stderr.write(f"touchline {args.command}: {exc}\n")
         return 2
-    if getattr(args, "config_dir", None) is None:
-        markets = _still_to_play(args.command, markets)
-        if not markets:
-            return 2
     token = None
     if args.risk_token_file is not None:
         # Re-read on change: a projected service-account token is rotated by the kubelet.
