@@ -67,13 +67,20 @@ def test_the_wheel_carries_the_compiled_hot_path_and_the_whole_package(wheel: Pa
     assert "touchline_bot/engine/app.py" in names
     assert "touchline_operator/main.py" in names
     assert "touchline_bot/py.typed" in names
+    # The built-in files (the repository's config/, linked into the package) as real files.
+    for data in (
+        "markets_soccer.yaml",
+        "rules/KXEPLGAME-26NOV28ARSCHE.yaml",
+        "scenarios/goals.yaml",
+    ):
+        assert f"touchline_bot/builtin_config/{data}" in names, data
     (entry_points,) = (n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "touchline = touchline_bot.cli:main" in text
     assert "operator = touchline_operator.main" in text
 
 
-def test_the_installed_wheel_answers_on_the_command_line(unpacked: Path) -> None:
+def test_the_installed_wheel_answers_on_the_command_line(unpacked: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(unpacked)}
     out = subprocess.run(
         [sys.executable, "-m", "touchline_bot.cli", "--help"],
@@ -97,7 +104,27 @@ def test_the_installed_wheel_answers_on_the_command_line(unpacked: Path) -> None
     assert cli_file.startswith(str(unpacked)), "the source ran, not the wheel"
     assert transition_file.startswith(str(unpacked))
     assert transition_file.endswith(".so")
+    builtin = subprocess.run(
+        [sys.executable, "-c", _BUILTIN],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    markets_file, scenario_file = builtin.stdout.split()
+    assert markets_file.startswith(str(unpacked)), "the defaults must come from the package"
+    assert scenario_file.startswith(str(unpacked))
 
+
+_BUILTIN = """
+from pathlib import Path
+from touchline_bot import builtin
+from touchline_bot.sim import cli
+cli.load_inputs(builtin.scenario(Path("goals")), builtin.markets_file())
+print(builtin.markets_file(), builtin.scenario(Path("goals")))
+"""
 
 _WHERE = """
 import touchline_bot.cli as cli
