@@ -9,7 +9,6 @@ report (JSON and a PNG chart) in ``--report-dir``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -118,7 +117,7 @@ def _summary(console: Console, result: dict[str, Any], report_dir: Path) -> None
     console.print(f"Report: {report_dir / 'demo.json'} and {report_dir / 'demo.png'}")
 
 
-async def _play(
+def _play(
     args: argparse.Namespace, scn: scenario_model.Scenario, console: Console
 ) -> dict[str, Any]:
     match_secs = None if args.duration is None else args.duration * args.speed
@@ -135,7 +134,7 @@ async def _play(
         config_path=args.config, speed=args.speed, duration_secs=match_secs, on_sample=show
     )
     try:
-        result, played = await harness.play(scn, options)
+        result, played = harness.run(scn, options)
     finally:
         if live is not None:
             live.stop()
@@ -157,6 +156,6 @@ def run(args: argparse.Namespace) -> int:
     except sim_cli.INPUT_ERRORS as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
-    result = asyncio.run(_play(args, scn, console))
+    result = _play(args, scn, console)
     _summary(console, result, args.report_dir)
     return 0

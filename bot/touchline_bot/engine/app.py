@@ -140,7 +140,7 @@ class BotApp:
         self._start_reload()
 
     async def _prepare(self) -> None:
-        self.venues = wiring.connect(self.where, now_ms=self.clock.now_ms)
+        self.venues = wiring.connect(self.where, clock=self.clock)
         for resolved in self.markets_config:
             self.markets[resolved.market.id] = await self._build(resolved, self.venues)
 
@@ -250,7 +250,7 @@ class BotApp:
                 )
             )
         self.kfeed.on_reconnect = lambda: self._catch_up_fills(venues)
-        rng = engine_clock.system_random()
+        rng = self.clock.rng()
         self.stream = kalshi_stream.KalshiStream(
             self.where.kalshi_ws,
             tickers,
@@ -273,6 +273,7 @@ class BotApp:
             timing=self._poly_timing,
             now_ms=self.clock.now_ms,
             random_fn=rng.random,
+            wait_secs=self.clock.real_secs,
         )
         self._tasks.append(asyncio.create_task(self.stream.run()))
         self._tasks.append(asyncio.create_task(self.pfeed.run()))

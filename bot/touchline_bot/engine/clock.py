@@ -1,12 +1,13 @@
 """The only module that reads the wall clock or the system's randomness.
 
 Everything else receives time (``ts_ms``) and randomness (``random_fn``) as inputs, so that
-the core is pure and the engine can be driven by an accelerated or simulated clock
+the core is pure and the engine can be driven by a simulated clock (:class:`LoopClock`)
 (ruff's banned-api rule enforces this).
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections.abc import Callable
@@ -37,13 +38,20 @@ def system_random() -> random.Random:
 
 
 class Clock(Protocol):
-    """What the engine needs from time: now, and how long a simulated wait really takes."""
+    """What the engine needs from time and chance: now, a monotonic reading for durations,
+    how long a wait of this clock's time lasts on the event loop, and a generator for jitter."""
 
     def now_ms(self) -> int:
-        """Milliseconds since the Unix epoch (possibly accelerated)."""
+        """Milliseconds since the Unix epoch (possibly simulated)."""
+
+    def monotonic_ms(self) -> int:
+        """A monotonic reading in milliseconds on this clock, for durations and deadlines."""
 
     def real_secs(self, sim_ms: int) -> float:
-        """Real seconds to wait for ``sim_ms`` of this clock's time."""
+        """Event-loop seconds to wait for ``sim_ms`` of this clock's time."""
+
+    def rng(self) -> random.Random:
+        """A random generator for retry jitter (seeded where the run must be reproducible)."""
 
 
 class WallClock:
@@ -53,35 +61,45 @@ class WallClock:
         """Wall-clock time in milliseconds since the Unix epoch."""
         return now_ms()
 
+    def monotonic_ms(self) -> int:
+        """The system's monotonic clock."""
+        return monotonic_ms()
+
     def real_secs(self, sim_ms: int) -> float:
         """Real time is simulated time."""
         return sim_ms / 1000.0
 
+    def rng(self) -> random.Random:
+        """A freshly seeded generator."""
+        return system_random()
 
-class AcceleratedClock:
-    """A clock that runs ``speed`` times faster than the wall clock from ``start_ms``.
 
-    The demo and the scenario runner use it so that a 100-minute match plays in minutes while
-    every component still reads one consistent notion of time.
-    """
+class LoopClock:
+    """The clock of a run on a :class:`touchline_bot.engine.simloop.SimulatedEventLoop`: the
+    event loop's own time, from ``start_ms``. Every component of the run (bots, simulators,
+    risk service, the harness, every timer and timeout of every library) reads the same
+    time, which advances only when all of them are idle, so scheduler delay on a busy machine
+    never becomes time that passed in the match. Jitter comes from one seeded generator, so
+    that a run is reproducible."""
 
-    def __init__(self, *, start_ms: int, speed: float) -> None:
-        if speed <= 0:
-            raise ValueError(f"speed must be positive, got {speed}")
+    def __init__(self, loop: asyncio.AbstractEventLoop, *, start_ms: int, seed: int) -> None:
+        self._loop = loop
+        self._origin_secs = loop.time()
         self._start_ms = start_ms
-        self._speed = speed
-        self._origin_mono_ns = time.monotonic_ns()
-
-    @property
-    def speed(self) -> float:
-        """How many simulated milliseconds pass per real millisecond."""
-        return self._speed
+        self._seeds = random.Random(seed)  # noqa: S311 - seeded simulation
 
     def now_ms(self) -> int:
-        """The accelerated time in milliseconds since the Unix epoch."""
-        elapsed_ns = time.monotonic_ns() - self._origin_mono_ns
-        return self._start_ms + int(elapsed_ns * self._speed) // 1_000_000
+        """Milliseconds since the Unix epoch, on the loop's time."""
+        return self._start_ms + self.monotonic_ms()
+
+    def monotonic_ms(self) -> int:
+        """Milliseconds of loop time since this clock was made."""
+        return round((self._loop.time() - self._origin_secs) * 1000)
 
     def real_secs(self, sim_ms: int) -> float:
-        """How many real seconds a simulated duration takes."""
-        return sim_ms / 1000.0 / self._speed
+        """Loop time is this clock's time."""
+        return sim_ms / 1000.0
+
+    def rng(self) -> random.Random:
+        """The next generator of the run's seeded sequence."""
+        return random.Random(self._seeds.getrandbits(64))  # noqa: S311 - seeded simulation

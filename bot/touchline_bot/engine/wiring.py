@@ -62,15 +62,16 @@ class Venues:
         await self.session.close()
 
 
-def connect(where: Endpoints, *, now_ms: engine_clock.NowMs) -> Venues:
-    """Build the clients (no network traffic yet)."""
+def connect(where: Endpoints, *, clock: engine_clock.Clock) -> Venues:
+    """Build the clients (no network traffic yet), on ``clock``'s time (signatures, the
+    token buckets, retry jitter)."""
     signer = auth.Signer.from_pem(where.kalshi_key_id, where.kalshi_key_path.read_bytes())
     kalshi = client.KalshiClient(
         where.kalshi_rest,
         signer=signer,
-        now_ms=now_ms,
-        monotonic_ms=engine_clock.monotonic_ms,
-        random_fn=engine_clock.system_random().random,
+        now_ms=clock.now_ms,
+        monotonic_ms=clock.monotonic_ms,
+        random_fn=clock.rng().random,
         tier=where.kalshi_tier,
     )
     poly_http = httpx.AsyncClient(

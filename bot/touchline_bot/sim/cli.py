@@ -25,14 +25,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     poly_cli.register(venues)
     scn = sub.add_parser("scenario", help="play match scenarios")
     actions = scn.add_subparsers(dest="scenario_action", required=True)
-    play = actions.add_parser("run", help="play FILE at accelerated speed and print the result")
+    play = actions.add_parser(
+        "run", help="play FILE on the simulated clock and print the result (reproducible)"
+    )
     play.add_argument(
         "file",
         type=Path,
         help="a scenario file, or a built-in scenario's name: "
         + ", ".join(builtin.scenario_names()),
     )
-    play.add_argument("--speed", type=float, default=30.0, help="match-clock speed-up")
+    play.add_argument(
+        "--speed",
+        type=float,
+        default=None,
+        help="at most SPEED match seconds per real second (default: as fast as possible; "
+        "the result is the same either way)",
+    )
     play.add_argument("--duration", type=float, default=None, help="stop after SECS of match")
     play.add_argument(
         "--config",
@@ -74,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         duration_secs=args.duration,
         with_risk=not args.no_risk,
     )
-    result, played = asyncio.run(harness.play(scn, options))
+    result, played = harness.run(scn, options)
     if args.report_dir is not None:
         report.write_json(args.report_dir / f"{scn.name}.json", result)
         report.write_chart(

@@ -1,7 +1,9 @@
 """Plays a match scenario against the whole local stack: both venue simulators, the global risk
-service and one bot per market (as pods would run them), on one accelerated clock. It drives the
-fair price, other makers and takers, injects the scenario's faults, samples every market each
-match-clock second, checks the invariants, and returns a machine-readable result.
+service and one bot per market (as pods would run them), on one simulated clock (the event
+loop's, :mod:`touchline_bot.engine.simloop`: time advances only when every component is idle,
+so a verdict does not depend on how busy the machine is, and a run is reproducible). It drives
+the fair price, other makers and takers, injects the scenario's faults, samples every market
+each match-clock second, checks the invariants, and returns a machine-readable result.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from touchline_bot.core import risk, units
 from touchline_bot.core.types import Side
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import clock as engine_clock
-from touchline_bot.engine import wiring
+from touchline_bot.engine import simloop, wiring
 from touchline_bot.risk_service import rules, runner
 from touchline_bot.sim import fairpath, invariants, recorder, street
 from touchline_bot.sim import scenario as scenario_model
@@ -57,8 +59,14 @@ class Options:
     """How a run is played."""
 
     config_path: Path = field(default_factory=builtin.markets_file)
-    speed: float = 30.0
+    speed: float | None = None
+    """At most this many match seconds per real second (the demo's 30x, for a person to
+    watch); ``None`` plays as fast as the machine allows. Never changes the result."""
     duration_secs: float | None = None
+    start_ms: int | None = None
+    """The match clock's start (Unix ms); default: now, to the whole second."""
+    seed: int = 0
+    """Seeds the bots' retry jitter (the scenario's own seed drives the market)."""
     with_risk: bool = True
     on_sample: Callable[[list[dict[str, Any]]], None] | None = None
 
@@ -69,7 +77,7 @@ class Run:
 
     scn: scenario_model.Scenario
     options: Options
-    clock: engine_clock.AcceleratedClock
+    clock: engine_clock.LoopClock
     start_ms: int
     workdir: Path
     markets: list[config.ResolvedMarket]
@@ -133,8 +141,13 @@ def write_key(workdir: Path) -> tuple[Path, bytes]:
 
 
 async def _start(scn: scenario_model.Scenario, options: Options) -> Run:
-    wall = engine_clock.now_ms()
-    clock = engine_clock.AcceleratedClock(start_ms=wall, speed=options.speed)
+    loop = asyncio.get_running_loop()
+    if not isinstance(loop, simloop.SimulatedEventLoop):
+        raise TypeError("a scenario plays on the simulated event loop: use harness.run")
+    wall = options.start_ms
+    if wall is None:
+        wall = engine_clock.now_ms() // 1000 * 1000
+    clock = engine_clock.LoopClock(loop, start_ms=wall, seed=options.seed)
     workdir = Path(tempfile.mkdtemp(prefix="touchline-run-"))
     run = Run(scn, options, clock, wall, workdir, _shifted(scn, wall, options.config_path))
     run.paths = fairpath.build_all(scn)
@@ -191,12 +204,9 @@ def _seed_poly(run: Run) -> None:
         )
         yes_ids[outcome_of(market)] = yes
         run.poly.set_fair(yes, run.fair(market, 0))
-    # Half a match-clock second between updates, whatever the speed-up.
-    step_ms = max(5, int(run.clock.real_secs(500) * 1000))
-    poly_driver.follow_paths(run.poly, run.scn, yes_ids, speed=run.options.speed, step_ms=step_ms)
-    run.tasks.append(
-        asyncio.create_task(poly_driver.run_faults(run.poly, run.scn, speed=run.options.speed))
-    )
+    # Half a match-clock second between updates.
+    poly_driver.follow_paths(run.poly, run.scn, yes_ids, step_ms=500)
+    run.tasks.append(asyncio.create_task(poly_driver.run_faults(run.poly, run.scn)))
 
 
 async def _start_risk(run: Run) -> None:
@@ -292,7 +302,7 @@ def _check_outage(run: Run, t: int, market: config.ResolvedMarket, position_qty:
     if run.risk_down is None:
         return
     down, up = run.risk_down
-    ttl = 5_000 + max(2_000, int(invariants.STALE_SLACK_REAL_MS * run.options.speed))
+    ttl = 5_000 + 2_000
     adding = _adding_orders(run, market.spec.ticker, position_qty)
     mid = market.market.id
     if down + ttl <= t < up and adding:
@@ -351,10 +361,7 @@ def _sample(run: Run, now_ms: int) -> list[dict[str, Any]]:
             age_ms=_signal_lag_ms(run, market, s.poly_ts_ms),
             stale_after_ms=stale_after,
             resting=resting,
-            slack_ms=max(
-                invariants.STALE_SLACK_MS,
-                int(invariants.STALE_SLACK_REAL_MS * run.options.speed),
-            ),
+            slack_ms=invariants.STALE_SLACK_MS,
         )
         run.check.note_state(t, market.market.id, sample.state, sample.reason)
         _check_outage(run, t, market, pos.qty)
@@ -452,7 +459,7 @@ async def _loop(run: Run, duration_ms: int) -> None:
         (f for f in run.scn.faults if f.kind not in poly_driver.POLYMARKET_FAULTS),
         key=lambda f: f.at_secs,
     )
-    slack_ms = max(5_000, int(invariants.STALE_SLACK_REAL_MS * run.options.speed))
+    slack_ms = 5_000
     stop_ms = int((run.scn.scheduled_end_secs - 600) * 1000) + slack_ms
     checked_stop = False
     next_sample = 0
@@ -518,11 +525,7 @@ async def _finish(run: Run) -> dict[str, Any]:
     for market in run.markets:
         mid = market.market.id
         run.check.after_shutdown(t, mid, resting=_resting(run, market.spec.ticker))
-        # The jump reaches the bot through the simulated Polymarket's driver and feed: allow
-        # their real-time delay, magnified by the speed-up, on top of the match-clock window.
-        window = max(
-            invariants.SHOCK_WINDOW_MS, int(invariants.STALE_SLACK_REAL_MS * run.options.speed)
-        )
+        window = invariants.SHOCK_WINDOW_MS
         run.check.shocks(mid, _jumps(run, market, until_ms=t - window), window_ms=window)
         if mid in books:
             ours_yes, venue_yes = books[mid]
@@ -592,7 +595,6 @@ def _result(run: Run) -> dict[str, Any]:
     rest_faults = run.kalshi.faults.fired
     return {
         "scenario": run.scn.name,
-        "speed": run.options.speed,
         "pnl_dollars": recorder.dollars(total_pnl),
         "markets": markets,
         "rate_limited_429s": rest_faults.get("rate_limit", 0),
@@ -615,8 +617,15 @@ async def _teardown(run: Run) -> None:
         await run.kalshi.stop()
 
 
+def run(scn: scenario_model.Scenario, options: Options) -> tuple[dict[str, Any], Run]:
+    """Play ``scn`` to its end on a fresh simulated event loop (paced by ``options.speed``);
+    returns the result and the run (for the report)."""
+    played: tuple[dict[str, Any], Run] = simloop.run(lambda: play(scn, options), pace=options.speed)
+    return played
+
+
 async def play(scn: scenario_model.Scenario, options: Options) -> tuple[dict[str, Any], Run]:
-    """Play ``scn`` to its end; returns the result and the run (for the report)."""
+    """Play ``scn`` to its end on the running simulated loop; returns the result and the run."""
     run = await _start(scn, options)
     try:
         duration = int((options.duration_secs or scn.duration_secs) * 1000)

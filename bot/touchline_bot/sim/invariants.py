@@ -9,10 +9,9 @@ from typing import Any
 from touchline_bot.core.types import MachineState
 
 STALE_SLACK_MS = 2_000
-"""Match-clock time allowed between the staleness deadline and the cancel reaching the venue."""
-STALE_SLACK_REAL_MS = 500
-"""The same allowance in real time: the accelerated clock magnifies transport jitter (a 100 ms
-hiccup is 3 s of match clock at 30x), so the slack is at least this much real time."""
+"""Match-clock time allowed between the staleness deadline and the cancel reaching the venue
+(the sampling interval and the bot's staleness check; on the simulated clock no time passes
+while the machine is merely busy, so this is not an allowance for scheduler delay)."""
 SHOCK_WINDOW_MS = 6_000
 """A jump must be followed by a shock pause within this long."""
 JUMP_MIN = 500
@@ -51,8 +50,8 @@ class Checker:
         slack_ms: int = STALE_SLACK_MS,
     ) -> None:
         """No quote resting while the signal is stale beyond the threshold. ``age_ms`` is how
-        far the bot's view lags the venue's latest change (a frozen or dropped feed), so that
-        a pause of the whole simulated world (the accelerated clock runs on) is not counted."""
+        far the bot's view lags the venue's latest change (a frozen or dropped feed), on the
+        run's simulated clock."""
         if age_ms is not None and age_ms > stale_after_ms + slack_ms and resting > 0:
             self.violate(
                 t_ms, "quote_resting_on_stale_signal", market, age_ms=age_ms, resting=resting

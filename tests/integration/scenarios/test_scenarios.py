@@ -1,5 +1,5 @@
 """Every shipped match scenario, played against the simulators, the risk service and one bot per
-market on an accelerated clock. The harness checks the invariants on every match-clock second
+market on the simulated clock. The harness checks the invariants on every match-clock second
 (no order crosses the book, worst-case exposure within its limits, nothing resting on a stale
 signal, a pause after every jump, DONE and flat of orders by the stop-quoting time, nothing left
 after shutdown, the client's book equal to the venue's); each test also asserts what its
@@ -7,7 +7,10 @@ scenario is about."""
 
 from __future__ import annotations
 
-import asyncio
+import json
+import multiprocessing
+from collections.abc import Iterator
+from concurrent import futures
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,20 +19,56 @@ import pytest
 
 from touchline_bot.sim import harness, scenario
 
-pytestmark = pytest.mark.slow
+# Each test waits for its scenario, which may still be queued behind others in the pool.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "config" / "scenarios"
-SPEED = 30.0
 DRAWDOWN_LIMIT = Decimal("50")
-_cache: dict[str, dict[str, Any]] = {}
+CUT_SHORT_SECS = 300.0
+WORKERS = 2
+"""Scenario runs are single-threaded and independent: one per core. The simulated clock makes
+their results independent of how many run at once."""
 
 
-def _play(name: str) -> dict[str, Any]:
-    if name not in _cache:
-        scn = scenario.load(SCENARIOS / f"{name}.yaml")
-        result, _ = asyncio.run(harness.play(scn, harness.Options(speed=SPEED)))
-        _cache[name] = result
-    return _cache[name]
+def play_in_worker(name: str, duration_secs: float | None) -> dict[str, Any]:
+    """One scenario run, in a worker process (module-level so that it can be pickled)."""
+    scn = scenario.load(SCENARIOS / f"{name}.yaml")
+    result, _ = harness.run(scn, harness.Options(duration_secs=duration_secs))
+    return result
+
+
+Job = tuple[str, float | None]
+JOBS: list[Job] = [
+    *((p.stem, None) for p in sorted(SCENARIOS.glob("*.yaml"))),
+    ("goals", CUT_SHORT_SECS),
+    ("goals", CUT_SHORT_SECS),  # played twice: the run is reproducible
+]
+
+
+@pytest.fixture(scope="module")
+def runs() -> Iterator[dict[Job, list[futures.Future[dict[str, Any]]]]]:
+    """Every run of this module, started at once on a pool of worker processes."""
+    context = multiprocessing.get_context("spawn")
+    with futures.ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
+        submitted: dict[Job, list[futures.Future[dict[str, Any]]]] = {}
+        for job in JOBS:
+            submitted.setdefault(job, []).append(pool.submit(play_in_worker, *job))
+        yield submitted
+        for pending in submitted.values():
+            for future in pending:
+                future.cancel()
+
+
+@pytest.fixture(scope="module")
+def play(
+    runs: dict[Job, list[futures.Future[dict[str, Any]]]],
+) -> Any:
+    """``play(name)``: the result of the whole scenario ``name``."""
+
+    def result(name: str, duration_secs: float | None = None, run: int = 0) -> dict[str, Any]:
+        return runs[(name, duration_secs)][run].result()
+
+    return result
 
 
 def _pnl(result: dict[str, Any]) -> Decimal:
@@ -37,8 +76,8 @@ def _pnl(result: dict[str, Any]) -> Decimal:
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in SCENARIOS.glob("*.yaml")))
-def test_scenario_keeps_every_invariant(name: str) -> None:
-    result = _play(name)
+def test_scenario_keeps_every_invariant(name: str, play: Any) -> None:
+    result = play(name)
     assert result["violations"] == []
     for market in result["markets"].values():
         assert market["orders_resting_at_end"] == 0
@@ -46,8 +85,8 @@ def test_scenario_keeps_every_invariant(name: str) -> None:
         assert Decimal(market["max_exposure_dollars"]) <= Decimal(market["exposure_limit_dollars"])
 
 
-def test_benign_flow_earns_the_spread_after_fees() -> None:
-    result = _play("benign")
+def test_benign_flow_earns_the_spread_after_fees(play: Any) -> None:
+    result = play("benign")
     assert _pnl(result) > 0
     for market in result["markets"].values():
         assert market["fills"] > 0
@@ -55,38 +94,43 @@ def test_benign_flow_earns_the_spread_after_fees() -> None:
 
 
 @pytest.mark.parametrize("name", ["goals", "red_card_var", "correlated"])
-def test_losses_on_jumps_and_informed_flow_stay_inside_the_drawdown_limit(name: str) -> None:
-    assert _pnl(_play(name)) > -DRAWDOWN_LIMIT
+def test_losses_on_jumps_and_informed_flow_stay_inside_the_drawdown_limit(
+    name: str, play: Any
+) -> None:
+    assert _pnl(play(name)) > -DRAWDOWN_LIMIT
 
 
-def test_feed_faults_resync_the_book_and_detect_the_freeze() -> None:
-    feeds = _play("feed_faults")["feeds"]
+def test_feed_faults_resync_the_book_and_detect_the_freeze(play: Any) -> None:
+    feeds = play("feed_faults")["feeds"]
     assert any(f["sequence_gaps"] >= 1 for f in feeds.values())
     assert any(f["kalshi_reconnects"] >= 1 for f in feeds.values())
 
 
-def test_restarted_bot_cancels_orphans_and_resumes_from_the_venue_position() -> None:
-    result = _play("restart_and_risk")
+def test_restarted_bot_cancels_orphans_and_resumes_from_the_venue_position(play: Any) -> None:
+    result = play("restart_and_risk")
     (restart,) = result["restarts"]
     assert restart["resting_after_start"] == 0
     assert restart["resumed_position"] == restart["venue_position"]
 
 
-def test_risk_service_outage_pulls_exposure_adding_quotes_then_quoting_resumes() -> None:
-    outage = _play("restart_and_risk")["risk_outage"]
+def test_risk_service_outage_pulls_exposure_adding_quotes_then_quoting_resumes(play: Any) -> None:
+    outage = play("restart_and_risk")["risk_outage"]
     assert all(outage["pulled"].values())
     assert outage["resumed_after_secs"]
 
 
-def test_correlated_markets_keep_account_exposure_within_the_account_limit() -> None:
-    result = _play("correlated")
+def test_correlated_markets_keep_account_exposure_within_the_account_limit(play: Any) -> None:
+    result = play("correlated")
     assert Decimal(result["max_account_exposure_dollars"]) <= Decimal("125")
 
 
-def test_a_run_cut_short_does_not_blame_the_bot_for_a_jump_at_its_very_end() -> None:
+def test_a_run_cut_short_does_not_blame_the_bot_for_a_jump_at_its_very_end(play: Any) -> None:
     # The demo's `--duration 10` at 30x: goals.yaml ends its 300 s of match just as a goal
     # lands; the pause after it cannot be observed, so it is not a violation.
-    scn = scenario.load(SCENARIOS / "goals.yaml")
-    options = harness.Options(speed=SPEED, duration_secs=300)
-    result, _ = asyncio.run(harness.play(scn, options))
-    assert result["violations"] == []
+    assert play("goals", CUT_SHORT_SECS)["violations"] == []
+
+
+def test_a_scenario_played_twice_gives_the_same_result_to_the_cent(play: Any) -> None:
+    first, second = play("goals", CUT_SHORT_SECS, 0), play("goals", CUT_SHORT_SECS, 1)
+    assert first["markets"]["epl-ars-che-20261128-ars"]["fills"] > 0
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)

@@ -81,7 +81,8 @@ class Hub:
         self.faults = flt
         self.now_ms = now_ms
         self.ping_interval_secs = ping_interval_secs
-        self.connections: set[Connection] = set()
+        self.connections: dict[Connection, None] = {}
+        """Insertion-ordered (a set would fan out in memory-address order: runs differ)."""
         self.garbled_commands = 0
         self._next_sid = 0
 
@@ -151,7 +152,7 @@ class Hub:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         conn = Connection(ws, user_id, self)
-        self.connections.add(conn)
+        self.connections[conn] = None
         writer = asyncio.create_task(self._write(conn))
         pinger = asyncio.create_task(self._ping(conn))
         try:
@@ -159,7 +160,7 @@ class Hub:
                 if message.type == web.WSMsgType.TEXT:
                     self._command(conn, message.data)
         finally:
-            self.connections.discard(conn)
+            self.connections.pop(conn, None)
             for task in (writer, pinger):
                 await cancel_and_wait(task)
         return ws

@@ -87,7 +87,8 @@ class Hub:
     def __init__(self, sim_state: state.SimState, sim_faults: faults.Faults) -> None:
         self.state = sim_state
         self.faults = sim_faults
-        self.connections: set[Connection] = set()
+        self.connections: dict[Connection, None] = {}
+        """Insertion-ordered (a set would fan out in memory-address order: runs differ)."""
         sim_state.listeners.append(self.publish)
 
     def publish(self, event: dict[str, Any]) -> None:
@@ -109,13 +110,13 @@ class Hub:
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
         connection = Connection(socket, self)
-        self.connections.add(connection)
+        self.connections[connection] = None
         writer = asyncio.create_task(connection.write_loop())
         try:
             async for frame in socket:
                 if frame.type == web.WSMsgType.TEXT:
                     connection.on_text(frame.data)
         finally:
-            self.connections.discard(connection)
+            self.connections.pop(connection, None)
             await tasks.cancel_and_wait(writer)
         return socket
