@@ -16,6 +16,8 @@ from touchline_bot.risk_service import rules
 from touchline_bot.telemetry import metrics as bot_metrics
 
 _ERRORS_KEPT = 20
+EXPORT_EVERY_MS = 200
+"""Clock time between two refreshes of a market's gauges."""
 
 
 def _fmt(price: int | None) -> str | None:
@@ -32,6 +34,8 @@ class MarketHost:
     settlement_ok: bool = True
     settlement_message: str = ""
     errors: list[dict[str, Any]] = field(default_factory=list)
+    _exported_ms: int = field(default=-EXPORT_EVERY_MS, repr=False)
+    _exported_state: MachineState | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.metrics is not None:
@@ -196,45 +200,51 @@ class MarketHost:
         }
 
     def export(self, now_ms: int, step_secs: float | None = None) -> None:
-        """Refresh this market's metrics."""
+        """Refresh this market's metrics: the step's latency every time, the gauges at most
+        every ``EXPORT_EVERY_MS`` of the clock or when the state machine moves (a market sees
+        hundreds of events a second in play; scrapes come every few seconds, and the bot's
+        heartbeat steps every market twice a second, so a gauge is never older than that)."""
         m = self.metrics
         if m is None:
             return
         mid, s = self.market_id, self.state
         if step_secs is not None:
-            m.event_latency.labels(mid).observe(step_secs)
+            m.at(m.event_latency, mid).observe(step_secs)
+        if now_ms - self._exported_ms < EXPORT_EVERY_MS and s.machine.state is self._exported_state:
+            return
+        self._exported_ms, self._exported_state = now_ms, s.machine.state
         m.set_state(mid, s.machine.state)
         m.set_phase(mid, self.phase())
         if s.fair is not None:
-            m.fair_price.labels(mid).set(bot_metrics.dollars(s.fair.price))
-            m.poly_weight.labels(mid).set(s.fair.poly_weight_bps / 10_000)
+            m.at(m.fair_price, mid).set(bot_metrics.dollars(s.fair.price))
+            m.at(m.poly_weight, mid).set(s.fair.poly_weight_bps / 10_000)
             for source, value in (
                 ("polymarket_mid", s.fair.poly_mid),
                 ("kalshi_micro", s.fair.kalshi_micro),
             ):
                 if value is not None:
-                    m.input_price.labels(mid, source).set(bot_metrics.dollars(value))
+                    m.at(m.input_price, mid, source).set(bot_metrics.dollars(value))
         quotes = self.quotes()
         for side, price in quotes.items():
-            m.quote_price.labels(mid, side.value).set(
+            m.at(m.quote_price, mid, side.value).set(
                 float("nan") if price is None else bot_metrics.dollars(price)
             )
         bid, ask = quotes[Side.BID], quotes[Side.ASK]
-        m.quote_spread.labels(mid).set(
+        m.at(m.quote_spread, mid).set(
             float("nan") if bid is None or ask is None else bot_metrics.dollars(ask - bid)
         )
-        m.position.labels(mid).set(bot_metrics.contracts(s.position.qty))
-        m.exposure.labels(mid).set(bot_metrics.money_dollars(self.exposure()))
-        m.exposure_limit.labels(mid).set(bot_metrics.money_dollars(self.exposure_limit()))
+        m.at(m.position, mid).set(bot_metrics.contracts(s.position.qty))
+        m.at(m.exposure, mid).set(bot_metrics.money_dollars(self.exposure()))
+        m.at(m.exposure_limit, mid).set(bot_metrics.money_dollars(self.exposure_limit()))
         realized, unrealized = self.pnl()
-        m.pnl.labels(mid, "realized").set(bot_metrics.money_dollars(realized))
-        m.pnl.labels(mid, "unrealized").set(bot_metrics.money_dollars(unrealized))
-        m.shock_score.labels(mid).set(s.shock_state.score)
+        m.at(m.pnl, mid, "realized").set(bot_metrics.money_dollars(realized))
+        m.at(m.pnl, mid, "unrealized").set(bot_metrics.money_dollars(unrealized))
+        m.at(m.shock_score, mid).set(s.shock_state.score)
         for venue in Venue:
             age = self.data_age_ms(venue, now_ms)
             if age is not None:
-                m.data_age.labels(mid, venue.value).set(age / 1000)
-        m.settlement_verified.labels(mid).set(1 if self.settlement_ok else 0)
-        m.lease_budget.labels(mid).set(bot_metrics.money_dollars(s.limits.lease_budget or 0))
-        m.lease_valid.labels(mid).set(1 if risk.lease_valid(s.limits, s.now_ms) else 0)
-        m.halted.labels(mid).set(1 if s.halted else 0)
+                m.at(m.data_age, mid, venue.value).set(age / 1000)
+        m.at(m.settlement_verified, mid).set(1 if self.settlement_ok else 0)
+        m.at(m.lease_budget, mid).set(bot_metrics.money_dollars(s.limits.lease_budget or 0))
+        m.at(m.lease_valid, mid).set(1 if risk.lease_valid(s.limits, s.now_ms) else 0)
+        m.at(m.halted, mid).set(1 if s.halted else 0)

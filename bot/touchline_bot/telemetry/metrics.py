@@ -7,6 +7,8 @@ global state. Every series carries a ``market`` label. Prices and money are expo
 
 from __future__ import annotations
 
+from typing import TypeVar, cast
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from touchline_bot.core import units
@@ -43,10 +45,14 @@ def contracts(value: int) -> float:
     return value / units.QTY_SCALE
 
 
+MetricT = TypeVar("MetricT", Counter, Gauge, Histogram)
+
+
 class BotMetrics:
     """Every series a bot exports; names are the contract with dashboards and alerts."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
+        self._children: dict[tuple[int, tuple[str, ...]], object] = {}
         m = ["market"]
         self.fair_price = Gauge(
             "touchline_fair_price_dollars", "Blended fair price of YES.", m, registry=registry
@@ -214,6 +220,15 @@ class BotMetrics:
             registry=registry,
         )
 
+    def at(self, metric: MetricT, *labels: str) -> MetricT:
+        """``metric.labels(*labels)``, looked up once: the per-event export sets some twenty
+        series, and prometheus-client's ``labels`` validates and locks on every call."""
+        key = (id(metric), labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return cast(MetricT, child)
+
     def zero_series(self, market: str) -> None:
         """Create ``market``'s labelled counters at zero: a counter first seen at 1 has no
         ``rate``/``increase``, and a dashboard panel or alert on a series that does not exist
@@ -241,9 +256,9 @@ class BotMetrics:
     def set_state(self, market: str, state: MachineState) -> None:
         """One-hot state gauge."""
         for candidate in MachineState:
-            self.state.labels(market, candidate.value).set(1 if candidate is state else 0)
+            self.at(self.state, market, candidate.value).set(1 if candidate is state else 0)
 
     def set_phase(self, market: str, phase: MatchPhase) -> None:
         """One-hot phase gauge."""
         for candidate in MatchPhase:
-            self.phase.labels(market, candidate.value).set(1 if candidate is phase else 0)
+            self.at(self.phase, market, candidate.value).set(1 if candidate is phase else 0)
