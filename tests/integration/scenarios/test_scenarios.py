@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from collections.abc import Iterator
 from concurrent import futures
 from decimal import Decimal
@@ -57,6 +58,21 @@ def runs() -> Iterator[dict[Job, list[futures.Future[dict[str, Any]]]]]:
         for pending in submitted.values():
             for future in pending:
                 future.cancel()
+    _keep_results(submitted)
+
+
+def _keep_results(submitted: dict[Job, list[futures.Future[dict[str, Any]]]]) -> None:
+    """With ``TOUCHLINE_SCENARIO_RESULTS`` set to a folder, every finished run's result is
+    written there (what the closing notes of load runs report)."""
+    folder = os.environ.get("TOUCHLINE_SCENARIO_RESULTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for (name, secs), pending in submitted.items():
+        for i, future in enumerate(pending):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                label = f"{name}-{int(secs)}s-{i}" if secs else name
+                (Path(folder) / f"{label}.json").write_text(json.dumps(future.result(), indent=1))
 
 
 @pytest.fixture(scope="module")
