@@ -203,15 +203,19 @@ def _assert_upgrade_starts_rollout(
     assert _fleet_reasons(k8s, namespace).count("RolloutBatchStarted") > batches_before
 
 
-def _assert_uninstall_keeps_only_crds(
+def _assert_uninstall_keeps_crds_and_risk_state(
     k8s: cluster.ControlPlane, namespace: str, objects: list[tuple[str, str]]
 ) -> None:
     k8s.helm("uninstall", RELEASE, "-n", namespace)
+    # The RiskPolicy holds the risk state in its status (helm.sh/resource-policy: keep).
+    kept = [("RiskPolicy", "default")]
+    gone = [o for o in objects if o not in kept]
     cluster.eventually(
-        lambda: not any(_exists(k8s, namespace, *o) for o in objects), "chart objects gone"
+        lambda: not any(_exists(k8s, namespace, *o) for o in gone), "chart objects gone"
     )
     assert all(H._established(k8s, crd) for crd in H.CRD_NAMES)
     assert H.get(k8s, "sm", MARKET, namespace) is not None
+    assert all(_exists(k8s, namespace, *o) for o in kept)
 
 
 def test_install_runs_both_services_on_chart_rbac_upgrade_rolls_out_uninstall_keeps_crds(
@@ -229,4 +233,4 @@ def test_install_runs_both_services_on_chart_rbac_upgrade_rolls_out_uninstall_ke
             assert child.popen.returncode == 0, child.log_tail()
             log = child.log.read_text()
             assert "Forbidden" not in log, f"{child.name} lacked RBAC:\n{child.log_tail()}"
-        _assert_uninstall_keeps_only_crds(k8s, namespace, objects)
+        _assert_uninstall_keeps_crds_and_risk_state(k8s, namespace, objects)

@@ -1,8 +1,12 @@
-"""The chart on the real node, with the image built here: ``helm install`` with the simulators in
-the cluster, in a namespace enforcing the ``restricted`` Pod Security Standard; the operator, the
-risk service and both simulators run as pods; a ``SoccerMarket`` becomes a bot pod that reaches
-the in-cluster Kalshi and writes its report; a market whose key Secret is missing says so in
-its conditions. No cluster DNS: the Services have fixed addresses (``docs/simulators.md``)."""
+"""The user's story on the real node, with the image built here, as one test: ``helm install``
+with the simulators in the cluster, in a namespace enforcing the ``restricted`` Pod Security
+Standard → three ``SoccerMarket``s of one match → three bot pods Ready → each quotes on the
+simulated Kalshi → ``kubectl get sm`` shows state, fair price, position and PnL → a parameter
+edit changes one bot's live spread without restarting its pod → a global halt through the
+``RiskPolicy`` empties every book → deleting a market removes its pod after its orders are
+cancelled → ``helm uninstall`` leaves the CRDs and the risk state; and a market whose key Secret
+is missing says so in its conditions. No cluster DNS: the Services have fixed addresses
+(``docs/simulators.md``). Each step's time is printed (``pytest -s``) for docs/testing.md."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 from cryptography.hazmat.primitives import serialization
@@ -29,7 +34,12 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY_ID = "node-tier-key"
 TICKER = "KXEPLGAME-26DEC05LIVMUN-LIV"
 KALSHI_SIM = "touchline-sim-kalshi"
+KALSHI_SIM_IP = "10.0.0.60"
 READY_SECS = 180.0
+EVENT = "KXEPLGAME-26DEC05LIVMUN"
+# The three markets of the simulated match: name, Polymarket outcome, Kalshi ticker suffix.
+MARKETS = (("liv", "home", "LIV"), ("mun", "away", "MUN"), ("tie", "draw", "TIE"))
+HALT_EMPTIES_BOOKS_SECS = 2.0
 
 
 def _keys(workdir: Path) -> tuple[Path, Path]:
@@ -57,7 +67,7 @@ def _values(image: str) -> dict[str, Any]:
         "risk": {"clusterIP": "10.0.0.50"},
         "simulators": {
             "enabled": True,
-            "kalshi": {"clusterIP": "10.0.0.60"},
+            "kalshi": {"clusterIP": KALSHI_SIM_IP},
             "polymarket": {"clusterIP": "10.0.0.61"},
         },
     }
@@ -114,10 +124,45 @@ def _condition(node: node_harness.Node, namespace: str, name: str, kind: str) ->
     return {}
 
 
-def test_the_chart_runs_the_product_in_pods_on_the_node(
-    node: node_harness.Node, node_namespace: str, tmp_path: Path
-) -> None:
-    plane, ns = node.plane, node_namespace
+def _sim_state(node: node_harness.Node) -> dict[str, Any]:
+    """The simulated Kalshi's whole state, read from inside the node's network (no kubectl:
+    the halt is timed to a fraction of a second)."""
+
+    def read() -> dict[str, Any]:
+        url = f"http://{KALSHI_SIM_IP}:8090/_sim/state"
+        got: dict[str, Any] = httpx.get(url, timeout=5.0).json()
+        return got
+
+    return node.spaces.call(read)
+
+
+def _resting(node: node_harness.Node, suffix: str | None = None) -> list[tuple[str, str, str]]:
+    """Our resting orders (ticker, side, YES price), of one market or of all."""
+    orders = _sim_state(node)["orders"]
+    return sorted(
+        (o["ticker"], o["book_side"], o["yes_price_dollars"])
+        for o in orders
+        if o["user_id"] == KEY_ID
+        and o["status"] == "resting"
+        and (suffix is None or o["ticker"] == f"{EVENT}-{suffix}")
+    )
+
+
+def _pods(node: node_harness.Node, namespace: str, market: str) -> list[dict[str, Any]]:
+    selector = f"touchline.dev/market={market}"
+    items: list[dict[str, Any]] = node.plane.get_json("pods", "-l", selector, namespace=namespace)[
+        "items"
+    ]
+    return items
+
+
+def _ready(pod: dict[str, Any]) -> bool:
+    conditions = pod.get("status", {}).get("conditions") or []
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
+
+
+def _install(node: node_harness.Node, ns: str, tmp_path: Path) -> float:
+    plane = node.plane
     key, public = _keys(tmp_path)
     plane.kubectl(
         "create", "secret", "generic", "touchline-kalshi", "-n", ns,
@@ -132,63 +177,137 @@ def test_the_chart_runs_the_product_in_pods_on_the_node(
     started = time.monotonic()
     chart = str(ROOT / "helm" / "touchline")
     plane.helm("install", "touchline", chart, "-n", ns, "-f", str(values))
-    components = [
-        "touchline-operator",
-        "touchline-risk",
-        KALSHI_SIM,
-        "touchline-sim-polymarket",
-    ]
+    components = ["touchline-operator", "touchline-risk", KALSHI_SIM, "touchline-sim-polymarket"]
     _eventually(
         node,
         ns,
         lambda: _deployments_ready(node, ns, components),
         "operator, risk service and simulators Ready",
     )
-    install_to_ready_secs = time.monotonic() - started
+    return time.monotonic() - started
 
-    # The bot's market: the simulated Kalshi's, with its real rules hash.
-    market = _proxy(node, ns, KALSHI_SIM, f"/trade-api/v2/markets/{TICKER}")["market"]
-    rules = settlement.rules_hash(
-        market.get("rules_primary") or "", market.get("rules_secondary") or ""
-    )
-    good = operator_harness.market(
-        "liv",
-        ns,
-        kalshi={"ticker": TICKER},
-        polymarket={"marketSlug": "epl-ars-che", "tokenIds": {"home": _yes_token("home")}},
-        settlementEquivalence={"rulesHash": rules},
-    )
+
+def _apply_markets(node: node_harness.Node, ns: str) -> None:
+    for name, outcome, suffix in MARKETS:
+        ticker = f"{EVENT}-{suffix}"
+        market = _proxy(node, ns, KALSHI_SIM, f"/trade-api/v2/markets/{ticker}")["market"]
+        rules = settlement.rules_hash(
+            market.get("rules_primary") or "", market.get("rules_secondary") or ""
+        )
+        token = _yes_token(outcome)
+        node.plane.apply(
+            operator_harness.market(
+                name,
+                ns,
+                kalshi={"ticker": ticker},
+                polymarket={
+                    "marketSlug": "epl-ars-che",
+                    "tokenIds": {outcome: token},
+                },
+                settlementEquivalence={"rulesHash": rules},
+            )
+        )
+
+
+def _quotes_both_sides(node: node_harness.Node) -> bool:
+    sides = {(ticker, side) for ticker, side, _ in _resting(node)}
+    return all((f"{EVENT}-{s}", b) in sides for _, _, s in MARKETS for b in ("bid", "ask"))
+
+
+def test_the_users_story_on_the_node(
+    node: node_harness.Node, node_namespace: str, tmp_path: Path
+) -> None:
+    plane, ns = node.plane, node_namespace
+    times = {"helm install → components Ready": _install(node, ns, tmp_path)}
+
     applied = time.monotonic()
-    plane.apply(good)
-    missing = operator_harness.market(
-        "mun",
-        ns,
-        kalshi={"ticker": "KXEPLGAME-26DEC05LIVMUN-MUN", "keySecretName": "no-such-secret"},
-    )
-    plane.apply(missing)
-
+    _apply_markets(node, ns)
     _eventually(
         node,
         ns,
-        lambda: _condition(node, ns, "mun", "Degraded").get("reason") == "SecretMissing",
+        lambda: all(any(_ready(p) for p in _pods(node, ns, m)) for m, _, _ in MARKETS),
+        "three bot pods Ready",
+    )
+    times["apply 3 SoccerMarkets → 3 bot pods Ready"] = time.monotonic() - applied
+    for name, _, _ in MARKETS:
+        (pod,) = _pods(node, ns, name)
+        assert pod["spec"]["securityContext"]["runAsUser"] == 10001
+        assert _condition(node, ns, name, "SettlementVerified").get("status") == "True"
+    _eventually(node, ns, lambda: _quotes_both_sides(node), "a bid and an ask on every market")
+    times["apply → every market quoted on the simulated Kalshi"] = time.monotonic() - applied
+
+    def table_shows_the_bots() -> bool:
+        rows = plane.kubectl("get", "sm", "-n", ns).stdout.splitlines()
+        header = rows[0].split()
+        return all(c in header for c in ("STATE", "FAIR", "POSITION", "PNL")) and all(
+            "QUOTING" in row and "0." in row for row in rows[1:]
+        )
+
+    _eventually(node, ns, table_shows_the_bots, "kubectl get sm: state, fair, position, PnL")
+
+    # A parameter edit: a wider spread on one market, live, the pod not restarted.
+    (before_pod,) = _pods(node, ns, "liv")
+    before = _resting(node, "LIV")
+    edited = time.monotonic()
+    plane.kubectl(
+        "patch", "sm", "liv", "-n", ns, "--type=merge",
+        "-p", '{"spec":{"params":{"prematch":{"halfSpreadBaseDollars":"0.10"}}}}',
+    )  # fmt: skip
+
+    def wider() -> bool:
+        quotes = {side: price for _, side, price in _resting(node, "LIV")}
+        old = {side: price for _, side, price in before}
+        return {"bid", "ask"} <= set(quotes) and (
+            float(quotes["ask"]) - float(quotes["bid"]) > float(old["ask"]) - float(old["bid"])
+        )
+
+    _eventually(node, ns, wider, "the edited market's wider spread")
+    times["edit → new spread on the venue"] = time.monotonic() - edited
+    (after_pod,) = _pods(node, ns, "liv")
+    assert after_pod["metadata"]["uid"] == before_pod["metadata"]["uid"]
+    assert after_pod["status"]["containerStatuses"][0]["restartCount"] == 0
+
+    # The global halt: every book empty.
+    _eventually(node, ns, lambda: _quotes_both_sides(node), "every market quoted again")
+    plane.kubectl("patch", "riskpolicy", "default", "-n", ns, "--type=merge",
+                  "-p", '{"spec":{"halt":true}}')  # fmt: skip
+    halted = time.monotonic()
+    cluster.eventually(lambda: not _resting(node), "every book empty", timeout_secs=30)
+    times["halt → books empty"] = time.monotonic() - halted
+    plane.kubectl("patch", "riskpolicy", "default", "-n", ns, "--type=merge",
+                  "-p", '{"spec":{"halt":false}}')  # fmt: skip
+
+    # Deleting a market: its orders are cancelled, then its pod goes.
+    _eventually(node, ns, lambda: bool(_resting(node, "TIE")), "the draw market quoted again")
+    deleted = time.monotonic()
+    plane.kubectl("delete", "sm", "tie", "-n", ns, "--wait=false")
+    _eventually(node, ns, lambda: not _pods(node, ns, "tie"), "the deleted market's pod gone")
+    times["delete SoccerMarket → pod gone"] = time.monotonic() - deleted
+    assert not _resting(node, "TIE")
+
+    # A market whose key Secret is missing says so.
+    plane.apply(
+        operator_harness.market(
+            "nokey", ns, kalshi={"ticker": f"{EVENT}-MUN", "keySecretName": "no-such-secret"}
+        )
+    )
+    _eventually(
+        node,
+        ns,
+        lambda: _condition(node, ns, "nokey", "Degraded").get("reason") == "SecretMissing",
         "the missing Secret in the market's conditions",
     )
-    assert "no-such-secret" in _condition(node, ns, "mun", "Degraded")["message"]
+    assert "no-such-secret" in _condition(node, ns, "nokey", "Degraded")["message"]
+    plane.kubectl("delete", "sm", "nokey", "-n", ns, "--wait=false")
 
-    def bot_reported() -> bool:
-        got = plane.get_json("sm", "liv", namespace=ns)
-        return bool(got.get("status", {}).get("bot", {}).get("state"))
+    # helm uninstall leaves the CRDs and the risk state.
+    plane.helm("uninstall", "touchline", "-n", ns)
+    crds = plane.get_json("crd")["items"]
+    names = {c["metadata"]["name"] for c in crds}
+    assert {"soccermarkets.touchline.dev", "riskpolicies.touchline.dev"} <= names
+    assert plane.names("riskpolicy", ns) == ["default"]
+    assert set(plane.names("sm", ns)) >= {"liv", "mun"}
+    operator_harness.release_markets(plane, ns)
 
-    _eventually(node, ns, bot_reported, "the bot pod's report in its SoccerMarket")
-    report_secs = time.monotonic() - applied
-    verified = _condition(node, ns, "liv", "SettlementVerified")
-    assert verified.get("status") == "True", verified
-    pods = plane.get_json("pods", "-l", "touchline.dev/market=liv", namespace=ns)["items"]
-    (pod,) = pods
-    assert pod["status"]["phase"] == "Running"
-    assert pod["spec"]["securityContext"]["runAsUser"] == 10001
-    # The measured times, for docs/testing.md (shown with pytest -s).
-    print(
-        f"\nhelm install → components Ready {install_to_ready_secs:.1f} s; "
-        f"apply → bot report {report_secs:.1f} s"
-    )
+    print("\n" + "\n".join(f"{what}: {secs:.1f} s" for what, secs in times.items()))
+    assert times["halt → books empty"] <= HALT_EMPTIES_BOOKS_SECS
