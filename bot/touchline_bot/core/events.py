@@ -65,12 +65,14 @@ class FeedStale:
 
 @dataclass(frozen=True, slots=True)
 class OrderAcknowledged:
-    """The venue accepted a placement (or an amend) and it now rests as ``order_id``."""
+    """The venue accepted a placement (or an amend or decrease) and it now rests as
+    ``order_id``. ``price`` is ``None`` when the answer does not say (a decrease reports only
+    what remains): the order keeps the price it is known to rest at, never a made-up one."""
 
     ts_ms: int
     client_order_id: str
     order_id: str
-    price: units.Price
+    price: units.Price | None
     remaining_qty: units.Qty
 
 

@@ -185,12 +185,14 @@ def _acknowledged(live: LiveOrders, event: events.OrderAcknowledged) -> LiveOrde
     # A placement acknowledged after we asked to cancel it stays on its way out.
     keep_cancel = order.status is OrderStatus.PENDING_CANCEL
     status = OrderStatus.PENDING_CANCEL if keep_cancel else OrderStatus.RESTING
-    # A decrease never moves the price: its acknowledgement only reports what remains.
+    # A decrease never moves the price: its acknowledgement only reports what remains (and
+    # says no price, even when a cancel-all has overtaken it since).
     decreased = order.status is OrderStatus.PENDING_DECREASE
+    price = order.price if decreased or event.price is None else event.price
     updated = replace(
         order,
         order_id=event.order_id or order.order_id,
-        price=order.price if decreased else event.price,
+        price=price,
         qty=event.remaining_qty,
         status=status,
         pending_price=order.pending_price if keep_cancel else None,

@@ -161,8 +161,8 @@ class Executor:
         except gateway.VenueUnavailableError:
             await self._settle_unknown(cid)
             return "unknown"
-        # The core keeps the order's own price on a decrease acknowledgement.
-        self.emit(events.OrderAcknowledged(self.now_ms(), cid, order_id, units.Price(0), remaining))
+        # A decrease's answer says no price: the core keeps the order's own.
+        self.emit(events.OrderAcknowledged(self.now_ms(), cid, order_id, None, remaining))
         return "ok"
 
     async def _settle_unknown(self, cid: str) -> None:

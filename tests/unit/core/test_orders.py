@@ -223,7 +223,7 @@ AMENDING = LiveOrder(
             _view(
                 dataclasses.replace(BID, status=OrderStatus.PENDING_DECREASE, pending_qty=Q(600))
             ),
-            events.OrderAcknowledged(1, "tl-1", "", P(0), Q(600)),
+            events.OrderAcknowledged(1, "tl-1", "", None, Q(600)),
             _view(_resting("tl-1", Side.BID, 4_000, 600)),
             id="acked-decrease-keeps-price-and-takes-the-remaining-size",
         ),
@@ -332,7 +332,7 @@ def test_a_cancel_with_nothing_unseen_or_no_quantity_said_removes_the_order() ->
 def test_an_acknowledgement_net_of_an_unseen_fill_is_not_shrunk_again_by_that_fill() -> None:
     # Decrease 10 -> 8; meanwhile 3 filled: the venue answers 5 remain, then the fill arrives.
     live = orders.apply_decision(_view(BID), decisions.DecreaseOrder(BID.client_order_id, Q(200)))
-    ack = events.OrderAcknowledged(1, BID.client_order_id, "v-tl-1", P(0), Q(500))
+    ack = events.OrderAcknowledged(1, BID.client_order_id, "v-tl-1", None, Q(500))
     acked = orders.apply_event(live, ack)
     assert (acked[BID.client_order_id].qty, acked[BID.client_order_id].prefilled) == (500, 300)
     after_fill = orders.apply_event(acked, _fill("tl-1", 300))
@@ -350,3 +350,14 @@ def test_a_placement_acknowledged_as_already_filled_stays_counted_until_the_fill
     done = orders.apply_event(live, events.OrderAcknowledged(1, "tl-9", "v-9", P(4_000), Q(0)))
     assert _exposure(done) == 4_000 * 500
     assert "tl-9" not in orders.apply_event(done, _fill("tl-9", 500))
+
+
+def test_a_decrease_answered_after_a_cancel_all_keeps_counting_the_order_at_its_price() -> None:
+    # Decrease 10 -> 6 is in flight; a cancel-all overtakes it; then the decrease's answer (no
+    # price: a decrease reports only what remains) arrives before the cancel's.
+    live = orders.apply_decision(_view(BID), decisions.DecreaseOrder(BID.client_order_id, Q(400)))
+    live = orders.apply_decision(live, decisions.CancelAll("shutdown"))
+    ack = events.OrderAcknowledged(1, BID.client_order_id, "v-tl-1", None, Q(600))
+    order = orders.apply_event(live, ack)[BID.client_order_id]
+    assert (order.price, order.qty, order.status) == (4_000, 600, OrderStatus.PENDING_CANCEL)
+    assert _exposure(orders.apply_event(live, ack)) == 4_000 * 600
