@@ -12,7 +12,6 @@ confirms with the venue, and returns within the grace period.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import secrets
@@ -455,21 +454,25 @@ class BotApp:
         return confirmed
 
     async def _confirm_cancelled(self, grace_secs: float) -> bool:
+        """True only once the venue itself listed no order of any market: an error on the
+        way (a 5xx, a refused cancel, no connection) is no confirmation."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + grace_secs
+        unconfirmed: dict[str, str] = {}
         while loop.time() < deadline:
-            left = 0
-            for market in self.markets.values():
-                with contextlib.suppress(Exception):
-                    await market.gateway.cancel_market_orders(
-                        client_order_prefix=market.resolved.spec.client_order_prefix
-                    )
-                    left += len(await market.gateway.open_orders())
-            if left == 0:
+            unconfirmed = {}
+            for market_id, market in self.markets.items():
+                why = await _venue_shows_none(market)
+                if why is not None:
+                    unconfirmed[market_id] = why
+            if not unconfirmed:
                 log.info("every order cancelled and confirmed")
                 return True
             await asyncio.sleep(0.05)
-        log.error("orders still resting after the shutdown grace period")
+        log.error(
+            "orders not confirmed cancelled after the shutdown grace period",
+            extra={"unconfirmed": unconfirmed},
+        )
         return False
 
     async def _stop_tasks(self) -> None:
@@ -486,6 +489,20 @@ class BotApp:
             await close()
         if self.venues is not None:
             await self.venues.aclose()
+
+
+async def _venue_shows_none(market: Market) -> str | None:
+    """Cancel every order of ``market`` and ask the venue what rests: ``None`` when it lists
+    none of ours, else why not (orders left, or the error that stopped us from knowing)."""
+    prefix = market.resolved.spec.client_order_prefix
+    try:
+        await market.gateway.cancel_market_orders(client_order_prefix=prefix)
+        left = [
+            o for o in await market.gateway.open_orders() if o.client_order_id.startswith(prefix)
+        ]
+    except Exception as exc:  # noqa: BLE001 - any failure means "not confirmed", and we retry
+        return f"venue error: {type(exc).__name__}"
+    return f"{len(left)} orders resting" if left else None
 
 
 def _discard(_event: events.Event) -> None:
