@@ -72,8 +72,10 @@ async def login(memo: Any, **_: Any) -> kopf.ConnectionInfo:
 
 @kopf.on.cleanup()
 async def cleanup(memo: Any, **_: Any) -> None:
-    """Stop the rollout and close the API client."""
-    await memo.state.close()
+    """Stop the rollout and close the API client (none when the startup handler failed)."""
+    state: runtime.State | None = getattr(memo, "state", None)
+    if state is not None:
+        await state.close()
 
 
 @kopf.on.resume(*MARKETS)

@@ -97,18 +97,23 @@ class State:
 
     @classmethod
     async def start(cls, options: Options) -> State:
-        """Connect, and serve metrics when a port is given."""
+        """Connect, and serve metrics when a port is given. The API client is closed again
+        when anything after it fails (a metrics port in use): nothing leaks from a failed start."""
         api = k8s_client.ApiClient(await load_configuration(options.kubeconfig))
-        ctx = reconcile.Context(
-            kube=kube.Kube(api),
-            fleet_namespace=options.fleet_namespace,
-            fleet_name=options.fleet_name,
-            now=clock.now_rfc3339,
-            events=post_event,
-        )
-        op_metrics = metrics.OperatorMetrics(options.registry)
-        if options.metrics_port is not None:
-            prometheus_client.start_http_server(options.metrics_port, registry=options.registry)
+        try:
+            ctx = reconcile.Context(
+                kube=kube.Kube(api),
+                fleet_namespace=options.fleet_namespace,
+                fleet_name=options.fleet_name,
+                now=clock.now_rfc3339,
+                events=post_event,
+            )
+            op_metrics = metrics.OperatorMetrics(options.registry)
+            if options.metrics_port is not None:
+                prometheus_client.start_http_server(options.metrics_port, registry=options.registry)
+        except BaseException:
+            await api.close()
+            raise
         return cls(options=options, api=api, ctx=ctx, metrics=op_metrics)
 
     async def ctx_fleet_loaded(self) -> None:
@@ -158,9 +163,12 @@ class State:
         return True
 
     async def close(self) -> None:
-        """Stop the rollout and close the API client."""
-        if self.rollout is not None and not self.rollout.done():
-            self.rollout.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.rollout
-        await self.api.close()
+        """Stop the rollout and close the API client (closed even when the rollout's end
+        raises)."""
+        try:
+            if self.rollout is not None and not self.rollout.done():
+                self.rollout.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.rollout
+        finally:
+            await self.api.close()

@@ -1,0 +1,86 @@
+"""The operator's shared state opens one API client and closes it on every path: a start that
+fails after connecting (the metrics port taken), and a close whose rollout ends in an error."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import leaks
+from touchline_operator import handlers, runtime
+
+KUBECONFIG = """\
+apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: not-a-real-token}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+"""
+
+
+@pytest.fixture
+def kubeconfig(tmp_path: Path) -> str:
+    path = tmp_path / "kubeconfig"
+    path.write_text(KUBECONFIG)
+    return str(path)
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        yield held.getsockname()[1]
+
+
+@pytest.fixture
+def sessions(monkeypatch: pytest.MonkeyPatch) -> Iterator[leaks.Sessions]:
+    with leaks.tracking(monkeypatch) as tracked:
+        yield tracked
+
+
+async def test_a_start_that_fails_after_connecting_closes_the_api_client(
+    kubeconfig: str, taken_port: int, sessions: leaks.Sessions
+) -> None:
+    options = runtime.Options(
+        namespaces=("ns",), fleet_namespace="ns", kubeconfig=kubeconfig, metrics_port=taken_port
+    )
+    with pytest.raises(OSError, match="in use"):
+        await runtime.State.start(options)
+    assert sessions.created >= 1
+    assert sessions.open() == []
+
+
+async def test_close_closes_the_api_client_even_when_the_rollout_fails(
+    kubeconfig: str, sessions: leaks.Sessions
+) -> None:
+    state = await runtime.State.start(
+        runtime.Options(namespaces=("ns",), fleet_namespace="ns", kubeconfig=kubeconfig)
+    )
+
+    async def failing_rollout() -> None:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            raise RuntimeError("the rollout's last write failed")
+
+    state.start_rollout("r1", failing_rollout())
+    await asyncio.sleep(0)  # one turn of the loop: the rollout task reaches its wait
+    with pytest.raises(RuntimeError, match="last write failed"):
+        await state.close()
+    assert sessions.open() == []
+
+
+async def test_cleanup_after_a_failed_startup_has_nothing_to_close() -> None:
+    class Memo:
+        """kopf's memo as a failed startup handler leaves it: no state."""
+
+    # kopf's decorator types the handler as kopf calls it (every keyword); this is a direct call.
+    cleanup: Any = handlers.cleanup
+    await cleanup(memo=Memo())
