@@ -1,8 +1,10 @@
 """``touchline risk``: run the global risk service as a process (locally, or in a pod).
 
-Local mode: limits from flags, state in ``--state-file``, bots' tokens derived from a shared
-secret in an environment variable. Cluster mode (``--namespace NS --policy NAME``): limits and
-state in the RiskPolicy, bots authenticated by TokenReview (see ``cluster``). In both, the Kalshi
+Local mode: limits from flags, state in ``--state-file`` (by default under the user's state
+directory, never relative to the working directory; a missing file is refused unless
+``--first-start``), bots' tokens derived from a shared secret in an environment variable.
+Cluster mode (``--namespace NS --policy NAME``): limits and state in the RiskPolicy, bots
+authenticated by TokenReview (see ``cluster``). In both, the Kalshi
 credentials in the environment enable the last-resort cancel-all and the position cross-check.
 """
 
@@ -21,12 +23,20 @@ from kubernetes_asyncio.client.rest import ApiException
 
 from touchline_bot.core import units
 from touchline_bot.engine import clock
-from touchline_bot.risk_service import cluster, rules, runner, server, service, venue
+from touchline_bot.risk_service import cluster, rules, runner, server, service, store, venue
 from touchline_bot.telemetry import logs
 
 log = logging.getLogger(__name__)
 
 Stop = Callable[[], Awaitable[None]]
+
+
+def default_state_file(env: dict[str, str] | os._Environ[str] = os.environ) -> Path:
+    """``$XDG_STATE_HOME/touchline/risk-state.json`` (``~/.local/state`` when unset): an
+    absolute path, so the state never depends on the directory the service was started in."""
+    base = env.get("XDG_STATE_HOME", "")
+    root = Path(base) if base.startswith("/") else Path.home() / ".local" / "state"
+    return root / "touchline" / "risk-state.json"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +45,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
     local = parser.add_argument_group("local mode")
-    local.add_argument("--state-file", type=Path, default=Path("risk-state.json"))
+    local.add_argument(
+        "--state-file",
+        type=Path,
+        default=None,
+        help="where the high-water mark and the halt are kept (default: "
+        "$XDG_STATE_HOME/touchline/risk-state.json, else ~/.local/state/touchline/...)",
+    )
+    local.add_argument(
+        "--first-start",
+        action="store_true",
+        help="allow a missing state file (the very first start); without it a missing file "
+        "stops the service rather than forget a halt",
+    )
     local.add_argument("--max-total-notional-dollars", type=Decimal, default=Decimal("125"))
     local.add_argument("--max-drawdown-dollars", type=Decimal, default=Decimal("50"))
     local.add_argument("--lease-ttl-ms", type=int, default=5_000)
@@ -81,18 +103,24 @@ async def _start_local(args: argparse.Namespace, fns: cluster.VenueFns) -> Stop 
         lease_ttl_ms=args.lease_ttl_ms,
     )
     options, loops = _options(args)
-    running = await runner.start_risk_service(
-        limits=limits,
-        state_path=args.state_file,
-        secret=secret,
-        now_ms=clock.now_ms,
-        host=args.host,
-        port=args.port,
-        options=options,
-        cancel_all=fns.cancel_all,
-        positions=fns.positions,
-        loops=loops,
-    )
+    state_file = (args.state_file or default_state_file()).absolute()
+    try:
+        running = await runner.start_risk_service(
+            limits=limits,
+            state_path=state_file,
+            secret=secret,
+            now_ms=clock.now_ms,
+            host=args.host,
+            port=args.port,
+            options=options,
+            cancel_all=fns.cancel_all,
+            positions=fns.positions,
+            loops=loops,
+            first_start=args.first_start,
+        )
+    except (store.StateMissingError, service.StateNotDurableError) as exc:
+        log.error("cannot start the risk service", extra={"error": str(exc)})  # noqa: TRY400
+        return None
     log.info("risk service listening", extra={"url": running.base_url})
     return running.stop
 

@@ -81,6 +81,11 @@ class RiskMetrics:
             "Account-wide cancel-all calls made by the service.",
             registry=registry,
         )
+        self.state_write_failures = Counter(
+            "touchline_risk_state_write_failures",
+            "Saves of the durable state (high-water mark, halt) that failed; each answers 503.",
+            registry=registry,
+        )
         self.auth_failures = Counter(
             "touchline_risk_auth_failures", "Refused callers.", ["code"], registry=registry
         )

@@ -40,12 +40,15 @@ async def start_risk_service(
     cancel_all: service.CancelAllFn | None = None,
     positions: service.PositionsFn | None = None,
     loops: server.LoopOptions = server.LoopOptions(),
+    first_start: bool = True,
 ) -> RunningRiskService:
-    """Start the service; ``port=0`` picks a free port."""
+    """Start the service; ``port=0`` picks a free port. ``first_start`` allows a missing state
+    file (in-process callers — demo, scenarios, tests — start in a fresh directory; the
+    ``touchline risk`` command passes its ``--first-start`` flag, off by default)."""
     registry = CollectorRegistry()
     svc = service.RiskService(
         limits=limits,
-        durable=store.FileStore(state_path),
+        durable=store.FileStore(state_path, first_start=first_start),
         metrics=risk_metrics.RiskMetrics(registry),
         now_ms=now_ms,
         options=options,

@@ -42,6 +42,9 @@ async def _auth_errors(
         return web.json_response({"error": str(exc)}, status=exc.status)
     except wire.WireError as exc:
         return web.json_response({"error": str(exc)}, status=400)
+    except service.StateNotDurableError:
+        # Fail closed: nothing that depends on unsaved state is answered (docs/risk-service.md).
+        return web.json_response({"error": "risk state not durable"}, status=503)
 
 
 async def post_report(request: web.Request) -> web.Response:
@@ -63,6 +66,7 @@ async def get_state(request: web.Request) -> web.Response:
     """The ledger as JSON, for people and the demo."""
     await _principal(request)
     svc = request.app[SERVICE_KEY]
+    await svc.ensure_durable()
     ledger = svc.ledger
     return web.json_response(
         {

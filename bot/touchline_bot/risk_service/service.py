@@ -1,5 +1,10 @@
 """The risk service's state and behaviour, independent of HTTP: reports in, leases out;
 halt, reset, the last-resort cancel-all and the venue cross-check.
+
+It fails closed: no answer that depends on the durable state (the high-water mark, the halt)
+leaves before that state is saved. A save that fails raises :class:`StateNotDurableError` (the
+HTTP layer answers 503, so bots fall back to reduce-only when their lease runs out), is counted
+and logged, and every later call tries the save again before it answers.
 """
 
 from __future__ import annotations
@@ -13,6 +18,11 @@ from touchline_bot.risk_service import metrics as risk_metrics
 from touchline_bot.risk_service import rules, store
 
 log = logging.getLogger(__name__)
+
+
+class StateNotDurableError(Exception):
+    """The durable state could not be saved: nothing that depends on it may be answered."""
+
 
 CancelAllFn = Callable[[], Awaitable[None]]
 """Cancels every order of the account at the venue (Kalshi's cancel-all endpoint)."""
@@ -56,6 +66,8 @@ class RiskService:
         self._cancel_all = cancel_all
         self._record_event = record_event
         self._forced_for_halt_ms: int | None = None
+        self._saved = store.Persisted(units.Money(0), rules.Halt())
+        self._unsaved = False
         metrics.account_limit.set(metrics.dollars(limits.max_total_notional))
         metrics.max_drawdown.set(metrics.dollars(limits.max_drawdown))
 
@@ -64,7 +76,17 @@ class RiskService:
         saved = await self._store.load()
         if saved is not None:
             self.ledger = rules.Ledger(high_water_mark=saved.high_water_mark, halt=saved.halt)
+            self._saved = saved
+        else:
+            # A first start writes its state at once: the next start finds it (and a store
+            # that cannot be written stops the service here, before it answers anyone).
+            await self._persist()
         self._export()
+
+    async def ensure_durable(self) -> None:
+        """Save what an earlier failed save left unsaved; raises while it still cannot."""
+        if self._unsaved:
+            await self._persist()
 
     async def report(self, report: rules.BotReport, ticker: str) -> rules.Lease:
         """Record a bot's report and grant its lease."""
@@ -72,10 +94,8 @@ class RiskService:
         self.ledger, lease = rules.apply_report(self.ledger, report, self.limits)
         if ticker:
             self.tickers[report.market_id] = ticker
-        if (self.ledger.high_water_mark, self.ledger.halt) != before:
+        if (self.ledger.high_water_mark, self.ledger.halt) != before or self._unsaved:
             await self._persist()
-            if self.ledger.halt.halted and not before[1].halted:
-                await self._event("Halted", self.ledger.halt.reason)
         self.metrics.leases_granted.inc()
         self.metrics.lease_budget.labels(report.market_id).set(self.metrics.dollars(lease.budget))
         self._export()
@@ -85,15 +105,21 @@ class RiskService:
         """A person (or the cross-check) halts the fleet."""
         if not self.ledger.halt.halted:
             self.ledger = rules.set_halt(self.ledger, reason=reason, now_ms=self.now_ms())
+        if self._unsaved or not self._saved.halt.halted:
             await self._persist()
-            await self._event("Halted", reason)
         self._export()
 
     async def reset(self) -> None:
         """A person resets the halt."""
+        before = self.ledger
         self.ledger = rules.reset_halt(self.ledger)
+        try:
+            await self._persist()
+        except StateNotDurableError:
+            # A reset that is not saved does not happen: the fleet stays halted.
+            self.ledger = before
+            raise
         self._forced_for_halt_ms = None
-        await self._persist()
         await self._event("HaltReset", "halt reset by an administrator")
         self._export()
 
@@ -140,7 +166,23 @@ class RiskService:
             self.metrics.report_age.labels(market_id).set((now - report.ts_ms) / 1000)
 
     async def _persist(self) -> None:
-        await self._store.save(store.Persisted(self.ledger.high_water_mark, self.ledger.halt))
+        state = store.Persisted(self.ledger.high_water_mark, self.ledger.halt)
+        try:
+            await self._store.save(state)
+        except Exception as exc:
+            # Any failure of the store (a full or read-only disk, an API error) is the same
+            # thing here: the state is not durable. The cause's type is logged, not its text
+            # (an API error's body may be long).
+            self._unsaved = True
+            self.metrics.state_write_failures.inc()
+            log.error(  # noqa: TRY400 - the type says what failed; no traceback per request
+                "risk state not saved; answering 503 until it is",
+                extra={"error": type(exc).__name__},
+            )
+            raise StateNotDurableError(type(exc).__name__) from exc
+        previous, self._saved, self._unsaved = self._saved, state, False
+        if state.halt.halted and not previous.halt.halted:
+            await self._event("Halted", state.halt.reason)
 
     async def _event(self, reason: str, message: str) -> None:
         log.warning("risk event", extra={"reason": reason, "detail": message})

@@ -24,6 +24,11 @@ class Persisted:
     halt: rules.Halt
 
 
+class StateMissingError(Exception):
+    """The state file is missing and the service was not told this is its first start: starting
+    fresh would forget a halt and the high-water mark."""
+
+
 class Store(Protocol):
     """Loads and saves the durable part of the ledger."""
 
@@ -35,15 +40,24 @@ class Store(Protocol):
 
 
 class FileStore:
-    """A JSON file, replaced atomically (write to a temporary file, fsync, rename)."""
+    """A JSON file, replaced atomically (write to a temporary file, fsync, rename).
 
-    def __init__(self, path: Path) -> None:
+    A missing file is a first start only when ``first_start`` says so; otherwise it is an error
+    (a wrong path, a lost volume), never a silent fresh start."""
+
+    def __init__(self, path: Path, *, first_start: bool = False) -> None:
         self._path = path
+        self._first_start = first_start
 
     async def load(self) -> Persisted | None:
-        """Read the file; a missing file is a first start, a corrupt one is an error."""
+        """Read the file; a missing file is a first start if allowed, a corrupt one an error."""
         if not self._path.exists():
-            return None
+            if self._first_start:
+                return None
+            raise StateMissingError(
+                f"risk state file {self._path} does not exist; pass --first-start if this is "
+                "the service's first start"
+            )
         data = json.loads(self._path.read_text())
         return Persisted(
             high_water_mark=units.parse_money(data["high_water_mark"]),
@@ -71,3 +85,9 @@ class FileStore:
             handle.flush()
             os.fsync(handle.fileno())
         tmp.replace(self._path)
+        # The rename is durable only once the directory entry is.
+        directory = os.open(self._path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
