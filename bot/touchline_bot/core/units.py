@@ -54,8 +54,12 @@ def _to_decimal(text: str | int | float, what: str) -> Decimal:
     if isinstance(text, float):
         # Venues sometimes send JSON numbers; repr() gives the shortest exact round-trip.
         text = repr(text)
+    raw = str(text).strip()
+    if not raw.isascii():
+        # Decimal() reads any Unicode digit ("١٢" is 12): a venue or a person means ASCII.
+        raise UnitsError(f"{what}: {text!r} is not an ASCII decimal number")
     try:
-        value = Decimal(str(text).strip())
+        value = Decimal(raw)
     except InvalidOperation as exc:
         raise UnitsError(f"{what}: {text!r} is not a decimal number") from exc
     if not value.is_finite():

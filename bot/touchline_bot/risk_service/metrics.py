@@ -6,6 +6,9 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from touchline_bot.core import units
 
+HALT_LABEL_CHARS = 64
+"""A halt reason is free text (a person's, or a mismatch listing tickers); its label is cut."""
+
 
 def _dollars(money: int) -> float:
     return money / units.MONEY_SCALE
@@ -55,7 +58,7 @@ class RiskMetrics:
         )
         self.halt_info = Gauge(
             "touchline_risk_halt_info",
-            "The halt reason (value 1 while halted).",
+            "The halt reason, its first 64 printable characters (value 1 while halted).",
             ["reason"],
             registry=registry,
         )
@@ -89,6 +92,10 @@ class RiskMetrics:
         self.auth_failures = Counter(
             "touchline_risk_auth_failures", "Refused callers.", ["code"], registry=registry
         )
+
+    def halt_label(self, reason: str) -> str:
+        """A bounded label for a halt reason: one series at a time, at most 64 characters."""
+        return "".join(c if c.isprintable() else " " for c in reason)[:HALT_LABEL_CHARS]
 
     def dollars(self, money: int) -> float:
         """Money to dollars for export."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from touchline_bot import jsonbody
 from touchline_bot.core import units
 from touchline_bot.risk_service import auth, service, wire
 from touchline_bot.tasks import stop_all
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 SERVICE_KEY = web.AppKey("service", service.RiskService)
 AUTH_KEY = web.AppKey("auth", auth.Authenticator)
 REGISTRY_KEY = web.AppKey("registry", CollectorRegistry)
+MAX_HALT_REASON_CHARS = 1024
+"""What the RiskPolicy status keeps of a reason; a longer one is refused, not cut."""
 
 
 async def _principal(request: web.Request) -> auth.Principal:
@@ -52,9 +55,9 @@ async def post_report(request: web.Request) -> web.Response:
     principal = await _principal(request)
     svc = request.app[SERVICE_KEY]
     try:
-        body = await request.json()
-    except ValueError as exc:
-        raise wire.WireError("body is not JSON") from exc
+        body = jsonbody.loads(await request.read())
+    except jsonbody.BodyError as exc:
+        raise wire.WireError(str(exc)) from exc
     report, ticker = wire.report_from_json(body, ts_ms=svc.now_ms())
     auth.require_market(principal, report.market_id)
     lease = await svc.report(report, ticker)
@@ -84,8 +87,14 @@ async def get_state(request: web.Request) -> web.Response:
 async def post_halt(request: web.Request) -> web.Response:
     """An administrator halts the fleet."""
     auth.require_admin(await _principal(request))
-    body = await request.json() if request.can_read_body else {}
-    await request.app[SERVICE_KEY].halt(str(body.get("reason", "halted by an administrator")))
+    try:
+        body = jsonbody.object_body(await request.read(), empty_ok=True)
+    except jsonbody.BodyError as exc:
+        raise wire.WireError(str(exc)) from exc
+    reason = body.get("reason", "halted by an administrator")
+    if not isinstance(reason, str) or not 0 < len(reason) <= MAX_HALT_REASON_CHARS:
+        raise wire.WireError(f"reason must be a string of 1 to {MAX_HALT_REASON_CHARS} characters")
+    await request.app[SERVICE_KEY].halt(reason)
     return web.json_response({"halted": True})
 
 

@@ -198,4 +198,4 @@ class RiskService:
         m.halted.set(1 if self.ledger.halt.halted else 0)
         m.halt_info.clear()
         if self.ledger.halt.halted:
-            m.halt_info.labels(self.ledger.halt.reason).set(1)
+            m.halt_info.labels(m.halt_label(self.ledger.halt.reason)).set(1)

@@ -120,3 +120,17 @@ def test_grid_bounds_exclude_zero_and_one_dollar() -> None:
     assert TAPERED.max_price == 9990
     assert not PriceGrid().is_valid(0)
     assert not PriceGrid().is_valid(10_000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("\u0661\u0662", id="arabic-indic"),
+        pytest.param("\uff11\uff12", id="fullwidth"),
+        pytest.param("1\u0663", id="mixed"),
+    ],
+)
+def test_unicode_digits_are_not_numbers(text: str) -> None:
+    for parse in (units.parse_money, units.parse_count, units.parse_dollars):
+        with pytest.raises(units.UnitsError, match="ASCII"):
+            parse(text)
