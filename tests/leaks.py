@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -55,3 +56,21 @@ def tracking(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sessions]:
         patch.setattr(aiohttp.ClientSession, "__init__", aiohttp_noted)
         patch.setattr(httpx.AsyncClient, "__init__", httpx_noted)
         yield sessions
+
+
+UNREACHABLE_KUBECONFIG = """\
+apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: not-a-real-token}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+"""
+
+
+def unreachable_kubeconfig(directory: Path) -> Path:
+    """A kubeconfig whose API server refuses every connection (port 1 of loopback): a client
+    built from it opens its session, and every call fails at once."""
+    path = directory / "kubeconfig"
+    path.write_text(UNREACHABLE_KUBECONFIG)
+    return path

@@ -41,9 +41,18 @@ class FakeNodeAndBots:
         self.client.patch(path, content=json.dumps({"status": status}),
                           headers={"Content-Type": "application/merge-patch+json"})  # fmt: skip
 
+    def _items(self, path: str) -> list[dict[str, Any]]:
+        """A list's items; none while the server says to come back (a custom resource's storage
+        still initializing, throttling): the stand-in looks again at its next pace."""
+        response = self.client.get(path)
+        if response.status_code in {429, 503}:
+            return []
+        response.raise_for_status()
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
     def _pods(self) -> None:
-        pods = self.client.get(f"/api/v1/namespaces/{self.ns}/pods").json()["items"]
-        for pod in pods:
+        for pod in self._items(f"/api/v1/namespaces/{self.ns}/pods"):
             (container,) = pod["spec"]["containers"]
             broken = pod["metadata"]["labels"].get("touchline.dev/market") == BROKEN and (
                 container["image"] == NEW_IMAGE
@@ -66,11 +75,11 @@ class FakeNodeAndBots:
 
     def _bots(self) -> None:
         base = f"/apis/touchline.dev/v1alpha1/namespaces/{self.ns}/soccermarkets"
-        deployments = self.client.get(f"/apis/apps/v1/namespaces/{self.ns}/deployments").json()
-        ready = {d["metadata"]["name"] for d in deployments["items"]
+        deployments = self._items(f"/apis/apps/v1/namespaces/{self.ns}/deployments")
+        ready = {d["metadata"]["name"] for d in deployments
                  if d.get("status", {}).get("readyReplicas")
                  and d["status"].get("updatedReplicas") == d["spec"]["replicas"]}  # fmt: skip
-        for sm in self.client.get(base).json()["items"]:
+        for sm in self._items(base):
             name = sm["metadata"]["name"]
             if f"tl-bot-{name}" not in ready:
                 continue

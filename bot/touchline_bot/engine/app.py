@@ -12,6 +12,7 @@ confirms with the venue, and returns within the grace period.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import secrets
@@ -121,22 +122,27 @@ class BotApp:
 
     async def start(self) -> None:
         """Serve the endpoints, prepare every market on the venue — waiting, not ready, while a
-        venue cannot be reached (``waiting.py``) — and start every task."""
-        await self._serve_endpoints()
-        await waiting.until_reachable(
-            self._prepare,
-            self._abandon,
-            self._waits,
-            backoff=self.options.start_backoff,
-            random_fn=engine_clock.system_random().random,
-        )
-        assert self.venues is not None  # _prepare made them
-        self._start_feeds(self.venues)
-        for market in self.markets.values():
-            self._tasks.append(asyncio.create_task(market.runner.run()))
-        self._tasks.append(asyncio.create_task(self._heartbeat()))
-        self._start_leases()
-        self._start_reload()
+        venue cannot be reached (``waiting.py``) — and start every task. A start that fails or
+        is cancelled stops what it started and closes what it opened (endpoints, sessions)."""
+        try:
+            await self._serve_endpoints()
+            await waiting.until_reachable(
+                self._prepare,
+                self._abandon,
+                self._waits,
+                backoff=self.options.start_backoff,
+                random_fn=engine_clock.system_random().random,
+            )
+            assert self.venues is not None  # _prepare made them
+            self._start_feeds(self.venues)
+            for market in self.markets.values():
+                self._tasks.append(asyncio.create_task(market.runner.run()))
+            self._tasks.append(asyncio.create_task(self._heartbeat()))
+            self._start_leases()
+            self._start_reload()
+        except BaseException:
+            await self._stop_tasks()
+            raise
 
     async def _prepare(self) -> None:
         self.venues = wiring.connect(self.where, clock=self.clock)
@@ -476,19 +482,31 @@ class BotApp:
         return False
 
     async def _stop_tasks(self) -> None:
+        """Stop every task, then close every server and connection pool, even when a step
+        before fails (a second call finds nothing left to close)."""
         for market in self.markets.values():
             market.runner.stop()
-        await tasks.stop_all(self._tasks, log)
-        for market in self.markets.values():
-            await market.executor.drain()
-        if self.stream is not None:
-            await self.stream.stop()
-        if self._http is not None:
-            await self._http.cleanup()
-        for close in self._closers:
-            await close()
-        if self.venues is not None:
-            await self.venues.aclose()
+        async with contextlib.AsyncExitStack() as closing:
+            closing.push_async_callback(self._release)
+            await tasks.stop_all(self._tasks, log)
+            for market in self.markets.values():
+                await market.executor.drain()
+            if self.stream is not None:
+                await self.stream.stop()
+
+    async def _release(self) -> None:
+        """Close the endpoints, the risk clients and the venues' sessions, in that order, each
+        one even when closing another raised."""
+        http, closers, venues = self._http, self._closers, self.venues
+        self._http, self._closers = None, []
+        async with contextlib.AsyncExitStack() as closing:
+            # Exit callbacks run last-registered first.
+            if venues is not None:
+                closing.push_async_callback(venues.aclose)
+            for close in reversed(closers):
+                closing.push_async_callback(close)
+            if http is not None:
+                closing.push_async_callback(http.cleanup)
 
 
 async def _venue_shows_none(market: Market) -> str | None:

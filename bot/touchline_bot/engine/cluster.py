@@ -45,14 +45,16 @@ class PodDuties:
 
     @classmethod
     async def connect(cls, market_doc: dict[str, Any]) -> PodDuties:
-        """Build them from the ConfigMap's ``market.json``."""
-        api_client = await api.connect()
+        """Build them from the ConfigMap's ``market.json`` (read before connecting: a key
+        missing leaves no client open)."""
         namespace = str(market_doc["namespace"])
+        lease_name, name = str(market_doc["leaseName"]), str(market_doc["name"])
         holder = os.environ.get("POD_NAME") or socket.gethostname()
+        api_client = await api.connect()
         return cls(
             api_client,
-            lease.MarketLease(api_client, namespace, str(market_doc["leaseName"]), holder),
-            status.StatusWriter(api_client, namespace, str(market_doc["name"])),
+            lease.MarketLease(api_client, namespace, lease_name, holder),
+            status.StatusWriter(api_client, namespace, name),
             asyncio.Event(),
         )
 
@@ -95,7 +97,10 @@ class PodDuties:
                 await self.writer.write(market.host.status(), engine_clock.now_ms(), force=force)
 
     async def close(self, app: bot_app.BotApp) -> None:
-        """Final status (orders cancelled) and release the Lease."""
-        await self.report(app, force=True)
-        await self.market_lease.release()
-        await self.api_client.close()
+        """Final status (orders cancelled) and release the Lease; the API client is closed
+        even when the release fails."""
+        try:
+            await self.report(app, force=True)
+            await self.market_lease.release()
+        finally:
+            await self.api_client.close()

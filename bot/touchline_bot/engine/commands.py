@@ -150,7 +150,20 @@ async def _serve(app: bot_app.BotApp, pod_market: dict[str, object] | None = Non
     duties = None
     if pod_market is not None and cluster.in_cluster():
         duties = await cluster.PodDuties.connect(pod_market)
-        await duties.acquire()  # never quote before the market's Lease is ours
+    try:
+        if duties is not None:
+            await duties.acquire()  # never quote before the market's Lease is ours
+        return await _until_stopped(app, duties, stop)
+    finally:
+        # On every path — a Lease never acquired, a start that failed — the final status is
+        # written, the Lease released and the API client closed.
+        if duties is not None:
+            await duties.close(app)
+
+
+async def _until_stopped(
+    app: bot_app.BotApp, duties: cluster.PodDuties | None, stop: asyncio.Event
+) -> int:
     # An unreachable venue at start is waited for (not ready, back-off), not a crash loop; a
     # signal meanwhile ends the wait and the process.
     starting = asyncio.create_task(app.start())
@@ -161,8 +174,6 @@ async def _serve(app: bot_app.BotApp, pod_market: dict[str, object] | None = Non
         await tasks.cancel_and_wait(starting)
         log.info("stopped while waiting for the venues")
         await app.shutdown("signal while waiting for the venues")
-        if duties is not None:
-            await duties.close(app)
         return 0
     await starting
     log.info("bot running", extra={"markets": list(app.markets), "http_port": app.http_port})
@@ -175,8 +186,6 @@ async def _serve(app: bot_app.BotApp, pod_market: dict[str, object] | None = Non
     confirmed = await app.shutdown("market lease lost" if lost else "signal")
     for task in waits:
         task.cancel()
-    if duties is not None:
-        await duties.close(app)
     return 0 if confirmed and not lost else 1
 
 

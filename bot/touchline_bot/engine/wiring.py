@@ -56,10 +56,14 @@ class Venues:
     session: aiohttp.ClientSession
 
     async def aclose(self) -> None:
-        """Close every connection pool."""
-        await self.kalshi.aclose()
-        await self.poly_http.aclose()
-        await self.session.close()
+        """Close every connection pool, each even when closing one before it fails."""
+        try:
+            await self.kalshi.aclose()
+        finally:
+            try:
+                await self.poly_http.aclose()
+            finally:
+                await self.session.close()
 
 
 def connect(where: Endpoints, *, clock: engine_clock.Clock) -> Venues:

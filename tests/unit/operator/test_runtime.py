@@ -14,21 +14,10 @@ import pytest
 from tests import leaks
 from touchline_operator import handlers, runtime
 
-KUBECONFIG = """\
-apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: u, user: {token: not-a-real-token}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-"""
-
 
 @pytest.fixture
 def kubeconfig(tmp_path: Path) -> str:
-    path = tmp_path / "kubeconfig"
-    path.write_text(KUBECONFIG)
-    return str(path)
+    return str(leaks.unreachable_kubeconfig(tmp_path))
 
 
 @pytest.fixture
