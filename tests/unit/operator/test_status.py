@@ -115,3 +115,19 @@ def test_pod_problem_names_what_keeps_the_bot_from_running(
     assert status.pod_problem(pods) == problem
     if problem is not None:
         assert problem[0] in status.POD_PROBLEM_REASONS
+
+
+@pytest.mark.parametrize(
+    ("bot", "done"),
+    [
+        pytest.param({"state": "DONE", "phase": "STOP_QUOTING"}, True, id="done-at-the-end"),
+        pytest.param({"state": "DONE"}, True, id="done-without-a-phase"),
+        pytest.param({"state": "DONE", "phase": "PREMATCH"}, False, id="stopped-before-kickoff"),
+        pytest.param({"state": "DONE", "phase": "INPLAY"}, False, id="stopped-in-play"),
+        pytest.param({"state": "QUOTING", "phase": "STOP_QUOTING"}, False, id="still-quoting"),
+    ],
+)
+def test_only_a_done_at_the_end_of_the_match_is_the_end(bot: dict[str, Any], done: bool) -> None:
+    # A rollout restarts a bot before kick-off: its shutdown reports DONE, and the operator
+    # must not take that for the end of the match (it would scale the bot to zero for good).
+    assert status.bot_done({"bot": bot}) is done
