@@ -5,7 +5,8 @@ constructs every YAML float scalar as an exact :class:`decimal.Decimal` from its
 ``max_order_notional_dollars: 3.10`` is exactly $3.10, and refuses a mapping that names the same
 key twice (a doubled ``ticker:`` is a typo, not an override). Booleans are only
 ``true``/``false`` and integers only plain decimals (YAML 1.2), so ``yes``/``no`` and
-``0123`` stay strings. Parse failures raise :class:`YamlError` with the line and column.
+``0123`` stay strings. Anchors and aliases are refused (their expansion is unbounded). Parse
+failures raise :class:`YamlError` with the line and column.
 """
 
 from __future__ import annotations
@@ -22,7 +23,20 @@ class YamlError(ValueError):
 
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader whose floats are Decimals and whose mappings reject repeated keys."""
+    """A safe loader whose floats are Decimals, whose mappings reject repeated keys, and which
+    refuses anchors and aliases: an alias is expanded wherever it is used, so a few hundred
+    bytes of nested aliases become gigabytes (a "billion laughs"), and a configuration file
+    has no need of them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # PyYAML's stubs leave peek_event untyped.
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases are not allowed", event.start_mark
+            )
+        node: yaml.Node | None = super().compose_node(parent, index)
+        return node
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:

@@ -43,6 +43,14 @@ def test_scalars_are_read_exactly(text: str, expected: object) -> None:
         pytest.param("v: .inf", "'.inf' is not a decimal number", id="infinity"),
         pytest.param("a: 1\na: 2\n", "line 2, column 1: the key 'a' appears twice", id="repeat"),
         pytest.param("a: [1, 2\n", "line 2", id="unclosed"),
+        pytest.param("a: &x 1\n", "line 1, column 4: anchors and aliases", id="anchor"),
+        pytest.param("a: 1\nb: *x\n", "line 2, column 4: anchors and aliases", id="alias"),
+        pytest.param(
+            "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n",
+            "anchors and aliases",
+            id="nested-aliases-a-billion-laughs",
+        ),
+        pytest.param("base: &b {k: 1}\nm:\n  <<: *b\n", "anchors and aliases", id="merge-key"),
     ],
 )
 def test_unreadable_yaml_raises_with_location(text: str, expected: str) -> None:
