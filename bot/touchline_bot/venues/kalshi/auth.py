@@ -9,7 +9,9 @@ key material or signature ever appears in a ``repr``, an exception or a log line
 from __future__ import annotations
 
 import base64
+import os
 import pathlib
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -66,11 +68,38 @@ def credentials_from_env(environ: Mapping[str, str]) -> Credentials:
     env = environ.get("KALSHI_ENV", "demo").strip().lower()
     if env not in HOSTS:
         raise errors.KalshiConfigError(f"KALSHI_ENV must be one of {sorted(HOSTS)}, got {env!r}")
-    return Credentials(
+    credentials = Credentials(
         key_id=environ["KALSHI_KEY_ID"].strip(),
         private_key_path=pathlib.Path(environ["KALSHI_PRIVATE_KEY_PATH"]),
         env=env,
     )
+    require_private(credentials.private_key_path)
+    return credentials
+
+
+def key_file_problem(st: os.stat_result, *, uid: int, gid: int) -> str | None:
+    """Why a private key file with this ``stat`` is readable by more than us, or ``None``.
+
+    Others' access is always refused. Group access is refused too, except in the one shape a
+    Kubernetes Secret volume takes: owned by root (not us), group-readable by our own group
+    (the pod's ``fsGroup``), which no other process outside the pod shares."""
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o007:
+        return f"is accessible to every user (mode {mode:04o}); chmod 600 it"
+    if mode & 0o070 and not (st.st_uid != uid and st.st_gid == gid and not mode & 0o020):
+        return f"is accessible to its group (mode {mode:04o}); chmod 600 it"
+    return None
+
+
+def require_private(path: pathlib.Path) -> None:
+    """Refuse a key file others may read (a missing file is reported when it is read)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return
+    problem = key_file_problem(st, uid=os.geteuid(), gid=os.getegid())
+    if problem is not None:
+        raise errors.KalshiConfigError(f"the Kalshi private key file {path} {problem}")
 
 
 def signed_path(url_or_path: str) -> str:
@@ -107,7 +136,8 @@ class Signer:
 
     @classmethod
     def from_credentials(cls, credentials: Credentials) -> Signer:
-        """Load the key file named by the credentials."""
+        """Load the key file named by the credentials (refused if others may read it)."""
+        require_private(credentials.private_key_path)
         try:
             pem = credentials.private_key_path.read_bytes()
         except OSError as exc:

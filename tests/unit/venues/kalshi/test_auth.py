@@ -4,7 +4,9 @@ the key type comes from the parsed key, and no secret leaks through repr or erro
 from __future__ import annotations
 
 import base64
+import os
 import pathlib
+import stat
 
 import pytest
 from cryptography.exceptions import InvalidSignature
@@ -142,8 +144,46 @@ def test_credentials_from_env_refuse_incomplete_configuration(
 def test_signer_loads_the_key_file_named_by_the_credentials(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "kalshi.pem"
     path.write_bytes(keys.pem(keys.ed25519_key(), "pkcs8"))
+    path.chmod(0o600)
     creds = auth.credentials_from_env({"KALSHI_KEY_ID": "k", "KALSHI_PRIVATE_KEY_PATH": str(path)})
     assert auth.Signer.from_credentials(creds).key_type == "ed25519"
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o604, 0o640, 0o660, 0o666])
+def test_a_key_file_others_may_read_is_refused_with_one_line(
+    tmp_path: pathlib.Path, mode: int
+) -> None:
+    path = tmp_path / "kalshi.pem"
+    path.write_bytes(keys.pem(keys.ed25519_key(), "pkcs8"))
+    path.chmod(mode)
+    environ = {"KALSHI_KEY_ID": "k", "KALSHI_PRIVATE_KEY_PATH": str(path)}
+    with pytest.raises(errors.KalshiConfigError, match="chmod 600") as refused:
+        auth.credentials_from_env(environ)
+    assert "\n" not in str(refused.value)
+    with pytest.raises(errors.KalshiConfigError, match=f"mode {mode:04o}"):
+        auth.Signer.from_credentials(auth.Credentials("k", path, "demo"))
+
+
+def _stat(mode: int, uid: int, gid: int) -> os.stat_result:
+    return os.stat_result((stat.S_IFREG | mode, 0, 0, 1, uid, gid, 0, 0, 0, 0))
+
+
+@pytest.mark.parametrize(
+    ("mode", "owner", "group", "refused"),
+    [
+        pytest.param(0o600, 1000, 1000, False, id="ours-0600"),
+        pytest.param(0o400, 1000, 1000, False, id="ours-0400"),
+        pytest.param(0o640, 1000, 1000, True, id="ours-group-readable"),
+        pytest.param(0o604, 1000, 1000, True, id="ours-world-readable"),
+        pytest.param(0o440, 0, 1000, False, id="secret-volume-root-owned-our-fsgroup"),
+        pytest.param(0o440, 0, 2000, True, id="root-owned-another-group"),
+        pytest.param(0o460, 0, 1000, True, id="secret-volume-group-writable"),
+        pytest.param(0o444, 0, 1000, True, id="secret-volume-world-readable"),
+    ],
+)
+def test_key_file_permissions(mode: int, owner: int, group: int, refused: bool) -> None:
+    problem = auth.key_file_problem(_stat(mode, owner, group), uid=1000, gid=1000)
+    assert (problem is not None) is refused
 
 
 def test_missing_key_file_is_a_configuration_error(tmp_path: pathlib.Path) -> None:
