@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tests import schedule
+import pytest
+
+from tests import leaks, schedule
 from tests.e2e import cluster
 from touchline_bot.engine import clock as engine_clock
 from touchline_operator import main, runtime
@@ -145,22 +147,26 @@ def operator_running(
     previous = os.environ.get("KUBECONFIG")
     os.environ["KUBECONFIG"] = str(kubeconfig)  # kopf's own login reads it
     thread = threading.Thread(target=target, name="touchline-operator", daemon=True)
-    thread.start()
-    try:
-        cluster.eventually(lambda: ready.is_set() or bool(failures), "operator started",
-                           timeout_secs=START_TIMEOUT_SECS)  # fmt: skip
-        assert not failures, failures
-        yield options
-    finally:
-        stop.set()
-        thread.join(timeout=START_TIMEOUT_SECS)
-        if previous is None:
-            os.environ.pop("KUBECONFIG", None)
-        else:
-            os.environ["KUBECONFIG"] = previous
-        release_markets(k8s, namespace)
+    # Every HTTP session the operator (ours and kopf's) opens is closed once it stops: a leak
+    # fails here, not as a ResourceWarning whenever the garbage collector happens to run.
+    with leaks.tracking(pytest.MonkeyPatch()) as sessions:
+        thread.start()
+        try:
+            cluster.eventually(lambda: ready.is_set() or bool(failures), "operator started",
+                               timeout_secs=START_TIMEOUT_SECS)  # fmt: skip
+            assert not failures, failures
+            yield options
+        finally:
+            stop.set()
+            thread.join(timeout=START_TIMEOUT_SECS)
+            if previous is None:
+                os.environ.pop("KUBECONFIG", None)
+            else:
+                os.environ["KUBECONFIG"] = previous
+            release_markets(k8s, namespace)
     assert not thread.is_alive(), "operator did not stop"
     assert not failures, failures
+    assert sessions.open() == [], "the operator left HTTP sessions open"
 
 
 def get(k8s: cluster.ControlPlane, kind: str, name: str, namespace: str) -> dict[str, Any] | None:
