@@ -37,6 +37,8 @@ RUN /opt/build/bin/python -c 'import tomllib; print("\n".join(tomllib.load(open(
  && /opt/build/bin/pip install --no-cache-dir --quiet -r /tmp/requirements.txt types-PyYAML
 COPY bot ./bot
 COPY operator ./operator
+# The package's built-in configuration (bot/touchline_bot/builtin_config links here).
+COPY config ./config
 COPY scripts/build-wheel.sh ./scripts/
 RUN PYTHON=/opt/build/bin/python bash scripts/build-wheel.sh /wheels \
  && /opt/build/bin/pip --python /opt/touchline/bin/python install --no-cache-dir --quiet \

@@ -102,8 +102,11 @@ source_fingerprint() {
     # The files the Dockerfile copies, plus the Dockerfile, this script and the bases.
     (
         cd "$repo"
-        git ls-files -z -- Dockerfile pyproject.toml setup.py README.md bot operator \
-            scripts/build-wheel.sh | xargs -0 sha256sum
+        # A symbolic link (bot/touchline_bot/builtin_config) counts by its target's name.
+        git ls-files -z -- Dockerfile .dockerignore pyproject.toml setup.py README.md \
+            bot operator config scripts/build-wheel.sh | while IFS= read -r -d '' f; do
+            if [[ -L "$f" ]]; then echo "link $f -> $(readlink "$f")"; else sha256sum "$f"; fi
+        done
         echo "$1 $2 $tag"
         cat "${BASH_SOURCE[0]}"
     ) | sha256sum | cut -c1-16
