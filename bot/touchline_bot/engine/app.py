@@ -29,11 +29,8 @@ from touchline_bot.config import params as config_params
 from touchline_bot.core import events, transition, units
 from touchline_bot.core import params as core_params
 from touchline_bot.core.types import Mode, Venue
-from touchline_bot.engine import clock as engine_clock
-from touchline_bot.engine import executor as engine_executor
-from touchline_bot.engine import host as engine_host
-from touchline_bot.engine import http as engine_http
 from touchline_bot.engine import (
+    audit,
     kalshi_feed,
     kalshi_gateway,
     lease,
@@ -43,6 +40,10 @@ from touchline_bot.engine import (
     waiting,
     wiring,
 )
+from touchline_bot.engine import clock as engine_clock
+from touchline_bot.engine import executor as engine_executor
+from touchline_bot.engine import host as engine_host
+from touchline_bot.engine import http as engine_http
 from touchline_bot.engine import reload as engine_reload
 from touchline_bot.risk_service import client as risk_client
 from touchline_bot.telemetry import metrics as bot_metrics
@@ -336,9 +337,11 @@ class BotApp:
         path = directory / "params.json" if directory else self.options.config_path
         if path is None:
             return
+        # One parse of the file per change, whatever the number of markets it holds.
+        parsed = engine_reload.ParseOnce(_load_file)
         for market in self.markets.values():
             mid = market.resolved.market.id
-            loader = _pod_loader(directory) if directory else _strategy_loader(mid)
+            loader = _pod_loader(directory) if directory else _strategy_loader(mid, parsed)
             watcher = engine_reload.ConfigWatcher(
                 path=path,
                 load=self._recording(mid, loader),
@@ -356,7 +359,12 @@ class BotApp:
 
         def load(path: Path) -> core_params.StrategyParams:
             resolved = loader(path)
+            old = self._params.get(market_id, self.markets[market_id].resolved.params)
             self._params[market_id] = resolved.params
+            audit.applied(
+                market_id=market_id, source="file", who=str(path), old=old,
+                new=resolved.params, version=resolved.strategy.version,
+            )  # fmt: skip
             return resolved.strategy
 
         return load
@@ -368,15 +376,16 @@ class BotApp:
 
         return count
 
-    async def reload(self, body: dict[str, Any]) -> dict[str, str]:
+    async def reload(self, body: dict[str, Any], who: str = "unknown") -> dict[str, str]:
         """``POST /params``: apply overrides to one market (``"market"``) or every market, on
-        top of the parameters in force. Validated whole before anything is applied."""
+        top of the parameters in force. Validated whole before anything is applied; every
+        applied change is audited (``audit.py``) with ``who`` asked for it."""
         changes = dict(body)
         target = changes.pop("market", None)
-        if target is not None and target not in self.markets:
-            raise ValueError(f"market: unknown market {target!r}")
+        if target is not None and (not isinstance(target, str) or target not in self.markets):
+            raise ValueError(f"market: unknown market {str(target)[:100]!r}")
         chosen = [target] if isinstance(target, str) else list(self.markets)
-        staged: dict[str, core_params.StrategyParams] = {}
+        staged: dict[str, tuple[config_params.Params, core_params.StrategyParams]] = {}
         for mid in chosen:
             base = self._params.get(mid, self.markets[mid].resolved.params)
             try:
@@ -384,14 +393,19 @@ class BotApp:
             except config.ConfigError as exc:
                 self._reload_counter(mid, "http")(False)
                 raise ValueError(str(exc)) from exc
-            self._params[mid] = merged
-            staged[mid] = convert.strategy_params(merged, overrides.version(merged))
+            staged[mid] = (merged, convert.strategy_params(merged, overrides.version(merged)))
         now = self.clock.now_ms()
-        for mid, strategy in staged.items():
+        for mid, (merged, strategy) in staged.items():
+            old = self._params.get(mid, self.markets[mid].resolved.params)
+            self._params[mid] = merged
             self.markets[mid].runner.submit(events.ParamsChanged(now, strategy))
             self._reload_counter(mid, "http")(True)
+            audit.applied(
+                market_id=mid, source="http", who=who, old=old, new=merged,
+                version=strategy.version,
+            )  # fmt: skip
             log.info("parameters reloaded", extra={"market": mid, "version": strategy.version})
-        return {mid: strategy.version for mid, strategy in staged.items()}
+        return {mid: strategy.version for mid, (_, strategy) in staged.items()}
 
     async def _heartbeat(self) -> None:
         while True:
@@ -540,13 +554,23 @@ def _pod_loader(directory: Path) -> Callable[[Path], document.ResolvedMarket]:
     return load
 
 
-def _strategy_loader(market_id: str) -> Callable[[Path], document.ResolvedMarket]:
-    def load(path: Path) -> document.ResolvedMarket:
-        from touchline_bot import config  # noqa: PLC0415 - loaded only on a change
+def _load_file(path: Path) -> document.TouchlineConfig:
+    """The whole markets file, validated (``ValueError`` when it does not validate)."""
+    from touchline_bot import config  # noqa: PLC0415 - loaded only on a change
 
+    try:
+        return config.load(path)
+    except config.ConfigError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _strategy_loader(
+    market_id: str, parsed: engine_reload.ParseOnce[document.TouchlineConfig]
+) -> Callable[[Path], document.ResolvedMarket]:
+    def load(path: Path) -> document.ResolvedMarket:
         try:
-            return config.load(path).market(market_id)
-        except config.ConfigError as exc:
-            raise ValueError(str(exc)) from exc
+            return parsed(path).market(market_id)
+        except KeyError as exc:
+            raise ValueError(f"market {market_id} is no longer in the file") from exc
 
     return load

@@ -13,6 +13,8 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from touchline_bot import jsonbody
+
 
 @dataclass(frozen=True)
 class Endpoints:
@@ -21,9 +23,10 @@ class Endpoints:
     registry: CollectorRegistry
     state: Callable[[], dict[str, Any]]
     ready: Callable[[], tuple[bool, str]]
-    reload: Callable[[dict[str, Any]], Awaitable[dict[str, str]]] | None = None
-    """Apply parameter overrides; returns each market's new parameter version (raises
-    ValueError, naming the field, when the overrides do not validate)."""
+    reload: Callable[[dict[str, Any], str], Awaitable[dict[str, str]]] | None = None
+    """Apply parameter overrides on behalf of a caller (named for the audit log); returns each
+    market's new parameter version (raises ValueError, naming the field, when the overrides
+    do not validate)."""
     loop_lag_limit_secs: float = 5.0
 
 
@@ -69,13 +72,11 @@ async def params(request: web.Request) -> web.Response:
     if reload is None:
         return web.json_response({"error": "hot reload is not enabled"}, status=404)
     try:
-        body = await request.json()
-    except ValueError:
-        return web.json_response({"error": "the body is not JSON"}, status=400)
-    if not isinstance(body, dict):
-        return web.json_response({"error": "the body must be a JSON object"}, status=400)
+        body = jsonbody.object_body(await request.read())
+    except jsonbody.BodyError as exc:
+        return web.json_response({"error": str(exc)}, status=400)
     try:
-        versions = await reload(body)
+        versions = await reload(body, f"http from {request.remote or 'unknown'}")
     except ValueError as exc:
         return web.json_response({"error": str(exc)}, status=400)
     return web.json_response({"params_versions": versions})

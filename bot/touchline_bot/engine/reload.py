@@ -13,10 +13,42 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from touchline_bot.core import events, params
 
+T = TypeVar("T")
+
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class ParseOnce(Generic[T]):
+    """One parse of a file per change of its content, shared by every market's watcher: a
+    process quoting 100 markets of one file parses it once per edit, not 100 times on the
+    event loop. A file that failed to parse fails every caller the same way, without a
+    second parse."""
+
+    parse: Callable[[Path], T]
+    parses: int = 0
+    """How many times the file was actually parsed (for tests and curiosity)."""
+    _digest: str = ""
+    _result: T | None = None
+    _error: ValueError | None = None
+
+    def __call__(self, path: Path) -> T:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != self._digest:
+            self.parses += 1
+            self._digest, self._result, self._error = digest, None, None
+            try:
+                self._result = self.parse(path)
+            except ValueError as exc:
+                self._error = exc
+        if self._error is not None:
+            raise ValueError(str(self._error))
+        assert self._result is not None  # parsed without an error
+        return self._result
 
 
 @dataclass
