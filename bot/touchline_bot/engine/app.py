@@ -415,6 +415,7 @@ class BotApp:
             now = self.clock.now_ms()
             for market in self.markets.values():
                 market.runner.submit(events.TimerFired(now))
+                market.executor.prune(market.host.state.live.keys())
             self._export_stats()
 
     def _export_stats(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 
 from touchline_bot.core import decisions, events, units
@@ -247,6 +247,17 @@ class Executor:
         """Drop bookkeeping of an order that is gone."""
         for table in (self.order_ids, self.sides, self.filled):
             table.pop(client_order_id, None)
+        self._cancel_after_ack.discard(client_order_id)
+
+    def prune(self, live: Collection[str]) -> int:
+        """Forget every order the core's live view no longer holds and that has no placement in
+        flight (cancelled, filled, refused): without this the per-order maps grow for as long
+        as the bot runs. Returns how many were forgotten."""
+        keep = set(live) | self._in_flight_places
+        gone = [cid for cid in {*self.order_ids, *self.sides, *self.filled} if cid not in keep]
+        for cid in gone:
+            self.forget(cid)
+        return len(gone)
 
     async def drain(self) -> None:
         """Wait for every action in flight (shutdown)."""

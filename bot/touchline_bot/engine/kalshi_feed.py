@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from touchline_bot.core import events, units
 from touchline_bot.core.types import Venue
+from touchline_bot.engine import recent
 from touchline_bot.venues.kalshi import book, errors, messages, portfolio, stream
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ class KalshiFeed:
     books: Callable[[], dict[str, book.OrderBook]]
     links: dict[str, MarketLink] = field(default_factory=dict)
     connected: bool = False
-    seen_trades: set[str] = field(default_factory=set)
+    seen_trades: recent.Recent = field(default_factory=recent.Recent)
+    """Trade ids already applied (the most recent only: it must not grow without bound)."""
     levels: int = 1
     """Levels per side in the view handed to the core: it reads the touch alone (microprice,
     guards, the depth cap), so a change deeper in the book hands it the very same view."""
