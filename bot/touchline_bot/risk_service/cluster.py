@@ -55,13 +55,16 @@ class RunningClusterService:
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def stop(self) -> None:
-        """Stop polling and serving, then close the API client."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            await cancel_and_wait(task)
-        await self._runner.cleanup()
-        await self._api.close()
+        """Stop polling and serving, then close the API client (also when a step before
+        fails)."""
+        try:
+            for task in self._tasks:
+                task.cancel()
+            for task in self._tasks:
+                await cancel_and_wait(task)
+            await self._runner.cleanup()
+        finally:
+            await self._api.close()
 
 
 @dataclass(frozen=True, slots=True)
