@@ -25,6 +25,9 @@ def _no_float(value: Any) -> Any:
             f"{value!r} is a binary float; write it as a decimal string ('{value!r}') "
             "or read the file with touchline_bot.config, which keeps decimals exact"
         )
+    if isinstance(value, str) and not value.isascii():
+        # Decimal() reads any Unicode digit ("١٢" is 12); a limit is written in ASCII.
+        raise ValueError(f"{value!r} is not an ASCII decimal number")
     return value
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from touchline_bot import config
-from touchline_bot.config import overrides
+from touchline_bot.config import defaults, overrides
 
 
 def test_camel_case_overrides_merge_onto_env_defaults() -> None:
@@ -86,3 +86,9 @@ def test_deep_merge_does_not_mutate_its_inputs() -> None:
     assert base == {"risk": {"a": 1, "b": 2}}
     merged["risk"]["a"] = 9
     assert base["risk"]["a"] == 1
+
+
+@pytest.mark.parametrize("text", ["\u0661\u0662", "\uff11\uff12", "1\u0663"])
+def test_unicode_digits_are_not_a_decimal_parameter(text: str) -> None:
+    with pytest.raises(config.ConfigError, match="ASCII"):
+        overrides.merge(defaults.for_env("demo"), {"risk": {"max_drawdown_dollars": text}})
