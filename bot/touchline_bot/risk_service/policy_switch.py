@@ -50,7 +50,14 @@ class PolicySwitch:
         """:meth:`sync`, with any failure logged and counted; True when it succeeded."""
         try:
             await self.sync()
-        except (ApiException, aiohttp.ClientError, TimeoutError, KeyError, ValueError) as exc:
+        except (
+            ApiException,
+            aiohttp.ClientError,
+            TimeoutError,
+            KeyError,
+            ValueError,
+            service.StateNotDurableError,
+        ) as exc:
             self.failures += 1
             log.warning(
                 "could not apply the RiskPolicy spec; keeping the previous limits",
@@ -79,13 +86,17 @@ class PolicySwitch:
         svc.metrics.max_drawdown.set(svc.metrics.dollars(limits.max_drawdown))
 
     async def _apply_switch(self, halt: bool) -> None:
+        # The switch's last position is remembered only once acting on it succeeded: a halt or
+        # a reset that could not be saved (StateNotDurableError) is tried again on the next
+        # poll instead of being forgotten. ``halt()`` is idempotent, and saves a halt still
+        # unsaved.
         halted = self._svc.ledger.halt
-        previous, self._last_halt = self._last_halt, halt
+        previous = self._last_halt
         if halt:
-            if not halted.halted:
-                await self._svc.halt(PERSON_REASON)
-            return
-        released = previous is True
-        released_while_down = previous is None and halted.reason == PERSON_REASON
-        if halted.halted and (released or released_while_down):
-            await self._svc.reset()
+            await self._svc.halt(PERSON_REASON)
+        else:
+            released = previous is True
+            released_while_down = previous is None and halted.reason == PERSON_REASON
+            if halted.halted and (released or released_while_down):
+                await self._svc.reset()
+        self._last_halt = halt
