@@ -209,6 +209,24 @@ def _apply_markets(node: node_harness.Node, ns: str) -> None:
         )
 
 
+def _upgrade(node: node_harness.Node, ns: str, tmp_path: Path) -> str:
+    """A second tag of the same image in the node's containerd, and ``helm upgrade`` to it."""
+    new_image = f"{node.image}-next"
+    node.ctr("images", "tag", node.image, new_image)
+    values = _values(new_image)
+    values["bots"] = {"rollout": {"batchSize": 1}}
+    path = tmp_path / "upgrade.yaml"
+    path.write_text(yaml.safe_dump(values))
+    chart = str(ROOT / "helm" / "touchline")
+    node.plane.helm("upgrade", "touchline", chart, "-n", ns, "-f", str(path))
+    return new_image
+
+
+def _on_image(node: node_harness.Node, ns: str, market: str, image: str) -> bool:
+    pods = _pods(node, ns, market)
+    return any(_ready(p) and p["spec"]["containers"][0]["image"] == image for p in pods)
+
+
 def _quotes_both_sides(node: node_harness.Node) -> bool:
     sides = {(ticker, side) for ticker, side, _ in _resting(node)}
     return all((f"{EVENT}-{s}", b) in sides for _, _, s in MARKETS for b in ("bid", "ask"))
@@ -266,6 +284,23 @@ def test_the_users_story_on_the_node(
     (after_pod,) = _pods(node, ns, "liv")
     assert after_pod["metadata"]["uid"] == before_pod["metadata"]["uid"]
     assert after_pod["status"]["containerStatuses"][0]["restartCount"] == 0
+
+    # helm upgrade with a new image tag: the operator rolls the bots out in batches of one.
+    new_image = _upgrade(node, ns, tmp_path)
+    upgraded = time.monotonic()
+    _eventually(
+        node,
+        ns,
+        lambda: all(_on_image(node, ns, m, new_image) for m, _, _ in MARKETS),
+        "every bot pod Ready on the new image",
+    )
+    times["helm upgrade → every bot Ready on the new image"] = time.monotonic() - upgraded
+    batches = [
+        e
+        for e in plane.get_json("events", namespace=ns)["items"]
+        if e["involvedObject"]["name"] == "touchline-fleet" and e["reason"] == "RolloutBatchStarted"
+    ]
+    assert len(batches) >= len(MARKETS), [e["message"] for e in batches]
 
     # The global halt: every book empty.
     _eventually(node, ns, lambda: _quotes_both_sides(node), "every market quoted again")
