@@ -78,8 +78,11 @@ def apiserver(
         f"--service-account-signing-key-file={keys.service_account_key}",
         f"--service-account-issuer={_SA_ISSUER}",
         f"--service-cluster-ip-range={SERVICE_CIDR}",
-        # A node's name is not in any DNS: exec, logs and port-forward dial its InternalIP.
+        # A node's name is not in any DNS: exec, logs and port-forward dial its InternalIP,
+        # as the admin (the node tier's kubelet trusts the session's CA).
         "--kubelet-preferred-address-types=InternalIP",
+        f"--kubelet-client-certificate={keys.admin.cert}",
+        f"--kubelet-client-key={keys.admin.key}",
         f"--cert-dir={keys.ca.cert.parent}",
         "--profiling=false",
         "--v=1",

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e import binaries
+from tests.e2e import binaries, cluster
 from tests.node import node as node_harness
 
 
@@ -36,5 +36,10 @@ def node_namespace(node: node_harness.Node) -> Iterator[str]:
     name = f"node-{uuid.uuid4().hex[:10]}"
     node.plane.kubectl("create", "namespace", name)
     node.plane.kubectl("label", "namespace", name, "pod-security.kubernetes.io/enforce=restricted")
+    # Pods are refused until the ServiceAccount controller has made the namespace's default.
+    cluster.eventually(
+        lambda: node.plane.kubectl("get", "sa", "default", "-n", name, check=False).returncode == 0,
+        f"the default ServiceAccount of {name}",
+    )
     yield name
     node.plane.kubectl("delete", "namespace", name, "--wait=false", check=False)

@@ -70,8 +70,8 @@ def test_the_project_image_runs_as_a_restricted_pod_and_its_log_is_readable(
         "the pod finished",
         timeout_secs=120,
     )
-    assert _phase(node, node_namespace, "version") == "Succeeded"
     log = node.plane.kubectl("logs", "-n", node_namespace, "version").stdout
+    assert _phase(node, node_namespace, "version") == "Succeeded", log
     assert "usage: touchline" in log
 
 
