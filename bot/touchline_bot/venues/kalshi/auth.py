@@ -12,7 +12,7 @@ import base64
 import os
 import pathlib
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -77,16 +77,17 @@ def credentials_from_env(environ: Mapping[str, str]) -> Credentials:
     return credentials
 
 
-def key_file_problem(st: os.stat_result, *, uid: int, gid: int) -> str | None:
+def key_file_problem(st: os.stat_result, *, uid: int, gids: Collection[int]) -> str | None:
     """Why a private key file with this ``stat`` is readable by more than us, or ``None``.
 
     Others' access is always refused. Group access is refused too, except in the one shape a
     Kubernetes Secret volume takes: owned by root (not us), group-readable by our own group
-    (the pod's ``fsGroup``), which no other process outside the pod shares."""
+    (the pod's ``fsGroup``, primary or supplementary), which no process outside the pod
+    shares."""
     mode = stat.S_IMODE(st.st_mode)
     if mode & 0o007:
         return f"is accessible to every user (mode {mode:04o}); chmod 600 it"
-    if mode & 0o070 and not (st.st_uid != uid and st.st_gid == gid and not mode & 0o020):
+    if mode & 0o070 and not (st.st_uid != uid and st.st_gid in gids and not mode & 0o020):
         return f"is accessible to its group (mode {mode:04o}); chmod 600 it"
     return None
 
@@ -97,7 +98,7 @@ def require_private(path: pathlib.Path) -> None:
         st = path.stat()
     except OSError:
         return
-    problem = key_file_problem(st, uid=os.geteuid(), gid=os.getegid())
+    problem = key_file_problem(st, uid=os.geteuid(), gids={os.getegid(), *os.getgroups()})
     if problem is not None:
         raise errors.KalshiConfigError(f"the Kalshi private key file {path} {problem}")
 

@@ -177,12 +177,13 @@ def _stat(mode: int, uid: int, gid: int) -> os.stat_result:
         pytest.param(0o604, 1000, 1000, True, id="ours-world-readable"),
         pytest.param(0o440, 0, 1000, False, id="secret-volume-root-owned-our-fsgroup"),
         pytest.param(0o440, 0, 2000, True, id="root-owned-another-group"),
+        pytest.param(0o440, 0, 3000, False, id="secret-volume-supplementary-fsgroup"),
         pytest.param(0o460, 0, 1000, True, id="secret-volume-group-writable"),
         pytest.param(0o444, 0, 1000, True, id="secret-volume-world-readable"),
     ],
 )
 def test_key_file_permissions(mode: int, owner: int, group: int, refused: bool) -> None:
-    problem = auth.key_file_problem(_stat(mode, owner, group), uid=1000, gid=1000)
+    problem = auth.key_file_problem(_stat(mode, owner, group), uid=1000, gids={1000, 3000})
     assert (problem is not None) is refused
 
 
