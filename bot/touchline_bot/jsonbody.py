@@ -27,6 +27,7 @@ def _refuse_constant(name: str) -> Any:
 
 def loads(raw: bytes | str) -> Any:
     """Parse ``raw``; raise :class:`BodyError` on anything but bounded, finite JSON."""
+    _check_nesting(raw)
     try:
         value = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
     except RecursionError as exc:
@@ -38,6 +39,30 @@ def loads(raw: bytes | str) -> Any:
     if _depth(value) > MAX_DEPTH:
         raise BodyError(f"the body nests deeper than {MAX_DEPTH} levels")
     return value
+
+
+def _check_nesting(raw: bytes | str) -> None:
+    """Refuse nesting past ``MAX_DEPTH`` before the parser sees it: the C parser recurses once
+    per level, and under a raised recursion limit (a test runner, a library) a deep enough
+    body overflows the C stack — a crash, not a ``RecursionError``."""
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise BodyError(f"the body nests deeper than {MAX_DEPTH} levels")
+        elif char in "]}":
+            depth -= 1
 
 
 def _depth(value: Any) -> int:

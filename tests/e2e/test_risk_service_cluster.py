@@ -328,6 +328,7 @@ async def test_the_command_with_kalshi_credentials_forces_cancel_all_at_the_venu
     site = web.TCPSite(kalshi, "127.0.0.1", 0)
     await site.start()
     key_path = tmp_path / "kalshi.pem"
+    key_path.touch(mode=0o600)
     key_path.write_bytes(
         ed25519.Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,

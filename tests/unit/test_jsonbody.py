@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
 import pytest
@@ -40,3 +41,19 @@ def test_an_empty_body_is_an_empty_object_only_when_allowed() -> None:
     assert jsonbody.object_body(b"", empty_ok=True) == {}
     with pytest.raises(jsonbody.BodyError):
         jsonbody.object_body(b"")
+
+
+def test_a_deep_body_is_refused_before_parsing_even_under_a_raised_recursion_limit() -> None:
+    # py-clob-client's dependency py_ecc raises the limit to 10,000 on import; at that limit a
+    # deep enough body overflowed the C parser's stack (a segmentation fault, seen in the suite).
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000_000)
+    try:
+        with pytest.raises(jsonbody.BodyError, match="nests deeper"):
+            jsonbody.loads("[" * 500_000)
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    assert jsonbody.loads('{"a": "[[[[\\"{{{{"}') == {"a": '[[[["{{{{'}
