@@ -69,7 +69,7 @@ test: $(STAMP) system-deps k8s lint types imports
 ## the end-to-end and node tiers (Go binaries ignore libfaketime).
 SHIFTED_DAYS  := 400
 SHIFTED_TESTS := tests/unit tests/contract tests/contract_polymarket tests/monitoring \
-                 tests/integration --ignore=tests/integration/scenarios \
+                 tests/chaos tests/integration --ignore=tests/integration/scenarios \
                  --ignore=tests/integration/compiled
 test-shifted-clock: $(STAMP) system-deps
 	FAKETIME_DONT_FAKE_MONOTONIC=1 TOUCHLINE_SHIFTED_CLOCK_DAYS=$(SHIFTED_DAYS) \
