@@ -6,14 +6,16 @@ the wall clock really is shifted (a pass that silently ran on today's date would
 Debian's libfaketime 0.9.10 cannot fake the monotonic clock under Python 3.11: it does not wrap
 ``sem_clockwait``, so every timed wait of a thread would wait until the faked deadline (400 days).
 With ``FAKETIME_DONT_FAKE_MONOTONIC=1`` asyncio is untouched, but its ``clock_nanosleep`` wrapper
-then rejects an absolute monotonic deadline: ``time.sleep`` raises EINVAL. Nothing the tiers run
-sleeps that way (ruff bans ``time.sleep`` in the product; see docs/testing.md).
+then rejects an absolute monotonic deadline: ``time.sleep`` would raise EINVAL, so in that pass
+``tests/conftest.py`` sleeps by ``select`` (ruff bans ``time.sleep`` in the product; see
+docs/testing.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -44,6 +46,19 @@ async def test_a_threads_timed_wait_ends_on_time() -> None:
     started_ns = time.perf_counter_ns()
     assert await asyncio.wait_for(asyncio.to_thread(timed_wait), DEADLINE_SECS) is False
     assert (time.perf_counter_ns() - started_ns) / 1e9 < DEADLINE_SECS
+
+
+@pytest.mark.timeout(DEADLINE_SECS)
+def test_a_threads_sleep_and_a_subprocess_wait_with_a_timeout_take_real_time() -> None:
+    started_ns = time.perf_counter_ns()
+    sleeper = threading.Thread(target=time.sleep, args=(0.05,))
+    sleeper.start()
+    sleeper.join(DEADLINE_SECS)
+    assert not sleeper.is_alive()
+    done = subprocess.run([sys.executable, "-c", "pass"], timeout=DEADLINE_SECS, check=True)
+    took_secs = (time.perf_counter_ns() - started_ns) / 1e9
+    assert done.returncode == 0
+    assert 0.05 <= took_secs < DEADLINE_SECS
 
 
 async def _child_wall_ns(env: dict[str, str]) -> int:
