@@ -12,10 +12,8 @@ import httpx
 import pytest
 
 from tests.integration.bot import conftest
-from touchline_bot import config
 from touchline_bot.engine import app as bot_app
 from touchline_bot.engine import audit
-from touchline_bot.engine import clock as engine_clock
 
 MARKET = "epl-ars-che-20261128-ars"
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -23,16 +21,8 @@ DEEP = "[" * 100_000 + "]" * 100_000
 
 @pytest.fixture
 async def bot(stack: conftest.Stack) -> AsyncIterator[bot_app.BotApp]:
-    resolved = config.load(stack.config_path).market(MARKET)
-    options = bot_app.AppOptions(
-        http_port=0, config_path=stack.config_path, shutdown_grace_secs=5.0
-    )
-    app = bot_app.BotApp((resolved,), stack.endpoints(), engine_clock.WallClock(), options)
-    await app.start()
-    try:
+    async with conftest.running_bot(stack, MARKET, serve_http=True) as app:
         yield app
-    finally:
-        assert await app.shutdown("test over")
 
 
 def _version(bot: bot_app.BotApp) -> str:

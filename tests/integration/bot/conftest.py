@@ -147,11 +147,18 @@ def street_outside_our_quotes(stack: Stack, ticker: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(stack: Stack, market_id: str) -> AsyncIterator[bot_app.BotApp]:
+async def running_bot(
+    stack: Stack, market_id: str, *, serve_http: bool = False
+) -> AsyncIterator[bot_app.BotApp]:
     """One market's bot in this process against the simulators; shut down (and its orders
-    confirmed cancelled) on the way out."""
+    confirmed cancelled) on the way out. ``serve_http``: its endpoints on a free port, and
+    hot reload of the stack's configuration file."""
     resolved = config.load(stack.config_path).market(market_id)
-    options = bot_app.AppOptions(http_port=None, shutdown_grace_secs=5.0)
+    options = bot_app.AppOptions(
+        http_port=0 if serve_http else None,
+        config_path=stack.config_path if serve_http else None,
+        shutdown_grace_secs=5.0,
+    )
     app = bot_app.BotApp((resolved,), stack.endpoints(), engine_clock.WallClock(), options)
     await app.start()
     try:

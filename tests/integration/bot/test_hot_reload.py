@@ -13,10 +13,8 @@ import httpx
 import pytest
 
 from tests.integration.bot import conftest
-from touchline_bot import config
 from touchline_bot.core import units
 from touchline_bot.engine import app as bot_app
-from touchline_bot.engine import clock as engine_clock
 from touchline_bot.engine import reload as engine_reload
 from touchline_bot.sim.kalshi import model
 
@@ -35,16 +33,8 @@ WIDENING = units.parse_dollars("0.03")
 
 @pytest.fixture
 async def bot(stack: conftest.Stack) -> AsyncIterator[bot_app.BotApp]:
-    resolved = config.load(stack.config_path).market(MARKET)
-    options = bot_app.AppOptions(
-        http_port=0, config_path=stack.config_path, shutdown_grace_secs=5.0
-    )
-    app = bot_app.BotApp((resolved,), stack.endpoints(), engine_clock.WallClock(), options)
-    await app.start()
-    try:
+    async with conftest.running_bot(stack, MARKET, serve_http=True) as app:
         yield app
-    finally:
-        assert await app.shutdown("test over")
 
 
 def _quotes(stack: conftest.Stack) -> dict[str, model.Order]:

@@ -53,14 +53,17 @@ async def test_close_closes_the_api_client_even_when_the_rollout_fails(
         runtime.Options(namespaces=("ns",), fleet_namespace="ns", kubeconfig=kubeconfig)
     )
 
+    waiting = asyncio.Event()
+
     async def failing_rollout() -> None:
         try:
+            waiting.set()
             await asyncio.Event().wait()
         finally:
             raise RuntimeError("the rollout's last write failed")
 
     state.start_rollout("r1", failing_rollout())
-    await asyncio.sleep(0)  # one turn of the loop: the rollout task reaches its wait
+    await asyncio.wait_for(waiting.wait(), timeout=10)
     with pytest.raises(RuntimeError, match="last write failed"):
         await state.close()
     assert sessions.open() == []
