@@ -279,7 +279,6 @@ class BotApp:
             timing=self._poly_timing,
             now_ms=self.clock.now_ms,
             random_fn=rng.random,
-            wait_secs=self.clock.real_secs,
         )
         self._tasks.append(asyncio.create_task(self.stream.run()))
         self._tasks.append(asyncio.create_task(self.pfeed.run()))

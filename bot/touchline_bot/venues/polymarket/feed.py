@@ -62,7 +62,6 @@ class PolymarketFeed:
         now_ms: Callable[[], int],
         random_fn: Callable[[], float],
         options: FeedOptions = FeedOptions(),
-        wait_secs: Callable[[int], float] = polling.loop_secs,
     ) -> None:
         self.data = data
         self.stats = stats.FeedStats()
@@ -74,7 +73,6 @@ class PolymarketFeed:
         self._now_ms = now_ms
         self._random_fn = random_fn
         self._options = options
-        self._wait_secs = wait_secs
         self._current: stream.StreamSession | None = None
         self._snapshotted: set[str] = set()
         self._last_heard_ms = now_ms()
@@ -85,7 +83,6 @@ class PolymarketFeed:
             timing=timing,
             now_ms=now_ms,
             random_fn=random_fn,
-            wait_secs=wait_secs,
             backoff_base_ms=options.rest_backoff_base_ms,
             backoff_max_ms=options.rest_backoff_max_ms,
         )
@@ -129,7 +126,7 @@ class PolymarketFeed:
                 if attempt
                 else 0
             )
-            await asyncio.sleep(self._wait_secs(delay_ms))
+            await asyncio.sleep(delay_ms / 1000)
 
     def _on_messages(self, parsed: list[messages.Message]) -> None:
         now = self._now_ms()
@@ -175,7 +172,7 @@ class PolymarketFeed:
     async def _watchdog_loop(self) -> None:
         while True:
             timing = self._timing()
-            await asyncio.sleep(self._wait_secs(max(20, timing.staleness_ms // 20)))
+            await asyncio.sleep(max(0.02, timing.staleness_ms / 20_000))
             silence_ms = self._now_ms() - self._last_heard_ms
             if not timing.live or silence_ms < self._silence_threshold_ms(timing):
                 continue

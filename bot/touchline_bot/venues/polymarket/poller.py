@@ -31,7 +31,6 @@ class RestPoller:
         random_fn: Callable[[], float],
         backoff_base_ms: int,
         backoff_max_ms: int,
-        wait_secs: Callable[[int], float] = polling.loop_secs,
     ) -> None:
         self.active = asyncio.Event()
         self._rest = rest_client
@@ -42,7 +41,6 @@ class RestPoller:
         self._random_fn = random_fn
         self._backoff_base_ms = backoff_base_ms
         self._backoff_max_ms = backoff_max_ms
-        self._wait_secs = wait_secs
 
     def count_error(self, exc: errors.PolymarketError) -> None:
         """Count (and log, without any request detail) one failed REST read."""
@@ -72,7 +70,7 @@ class RestPoller:
                 attempt = 0
                 self._apply(snapshots)
                 delay_ms = polling.poll_interval_ms(self._timing(), token_count=len(snapshots))
-            await asyncio.sleep(self._wait_secs(delay_ms))
+            await asyncio.sleep(delay_ms / 1000)
 
     def _apply(self, snapshots: list[messages.BookSnapshot]) -> None:
         if not self.active.is_set():

@@ -78,10 +78,3 @@ def backoff_ms(
     floor = min(ceiling, base_ms // 2)
     draw = min(1.0, max(0.0, random_fn()))
     return floor + int((ceiling - floor) * draw)
-
-
-def loop_secs(clock_ms: int) -> float:
-    """Event-loop seconds to wait for ``clock_ms`` of the run's clock, when the two are one
-    (live trading, the simulated loop); a clock whose time runs apart from the loop's passes
-    its own ``real_secs``."""
-    return clock_ms / 1000
