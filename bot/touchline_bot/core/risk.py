@@ -271,7 +271,9 @@ class RiskState:
     """(ts_ms, notional) of fills inside the fill-rate window."""
     paused_until_ms: int = 0
     realized_pnl: units.Money = units.ZERO_MONEY
-    high_water: units.Money = units.ZERO_MONEY
+    high_water: units.Money | None = units.ZERO_MONEY
+    """The equity high-water mark; ``None`` after a reset, until the next :func:`mark` restarts
+    it at the equity of that evaluation."""
     breaker_tripped: bool = False
     lease_budget: units.Money | None = None
     lease_expires_at_ms: int = 0
@@ -310,7 +312,7 @@ def mark(state: RiskState, *, equity: units.Money, params: RiskParams) -> RiskSt
     """Track the high-water mark of equity (realized + unrealized at fair) and trip the local
     drawdown breaker when equity falls ``max_drawdown`` below it. The breaker stays tripped
     until :func:`reset_breaker` (a person's reset)."""
-    high = max(state.high_water, equity)
+    high = equity if state.high_water is None else max(state.high_water, equity)
     tripped = state.breaker_tripped or high - equity >= params.max_drawdown
     if high == state.high_water and tripped == state.breaker_tripped:
         return state
@@ -318,8 +320,9 @@ def mark(state: RiskState, *, equity: units.Money, params: RiskParams) -> RiskSt
 
 
 def reset_breaker(state: RiskState) -> RiskState:
-    """A person's reset: the breaker opens again and the high-water mark restarts."""
-    return replace(state, breaker_tripped=False, high_water=units.ZERO_MONEY)
+    """A person's reset: the breaker opens again and the high-water mark restarts at the equity
+    of the next evaluation (restarting it at zero would re-trip at once after a loss)."""
+    return replace(state, breaker_tripped=False, high_water=None)
 
 
 def grant(state: RiskState, *, budget: units.Money, expires_at_ms: int) -> RiskState:

@@ -185,6 +185,22 @@ def test_drawdown_trips_the_breaker_until_reset() -> None:
     assert risk.gate(risk.reset_breaker(state), 0) is None
 
 
+def test_a_reset_restarts_the_high_water_mark_at_the_current_equity() -> None:
+    # Tripped at -$40 from a $10 high; after a person's reset the mark restarts at the equity
+    # of the next evaluation, so the same equity (and a small further loss) keeps quoting.
+    params = RiskParams(max_drawdown=M(50 * DOLLAR))
+    state = risk.mark(risk.INITIAL, equity=M(10 * DOLLAR), params=params)
+    state = risk.mark(state, equity=M(-40 * DOLLAR), params=params)
+    assert risk.gate(state, 0) == risk.DRAWDOWN
+    state = risk.mark(risk.reset_breaker(state), equity=M(-40 * DOLLAR), params=params)
+    assert risk.gate(state, 0) is None
+    assert state.high_water == M(-40 * DOLLAR)
+    state = risk.mark(state, equity=M(-89 * DOLLAR), params=params)
+    assert risk.gate(state, 0) is None
+    state = risk.mark(state, equity=M(-90 * DOLLAR), params=params)
+    assert risk.gate(state, 0) == risk.DRAWDOWN
+
+
 @pytest.mark.parametrize(
     ("lease", "expires_at_ms", "now_ms", "valid"),
     [
