@@ -14,7 +14,7 @@ from __future__ import annotations
 from touchline_bot.core import events, orders, risk, units
 from touchline_bot.core import state as bot_state
 from touchline_bot.core.state import BotState
-from touchline_bot.core.types import Venue
+from touchline_bot.core.types import Side, Venue
 
 
 def quiet(state: BotState, event: events.Event) -> BotState | None:
@@ -95,7 +95,9 @@ def _filled(state: BotState, event: events.OrderFilled) -> BotState:
     position, realized = risk.apply_fill(
         state.position, event.side, event.price, event.qty, event.fee
     )
-    notional = units.notional(event.price, event.qty)
+    # The money the fill puts at risk: a bid at p risks p a contract, an ask (buying NO) 1 - p.
+    leg = event.price if event.side is Side.BID else units.complement(event.price)
+    notional = units.notional(leg, event.qty)
     limits = risk.record_fill(
         state.limits,
         ts_ms=event.ts_ms,

@@ -268,7 +268,8 @@ class RiskState:
     and the global service's lease."""
 
     fills: tuple[tuple[int, units.Money], ...] = ()
-    """(ts_ms, notional) of fills inside the fill-rate window."""
+    """(ts_ms, money at risk) of fills inside the fill-rate window: price x qty for a bid,
+    (1 - price) x qty for an ask."""
     paused_until_ms: int = 0
     realized_pnl: units.Money = units.ZERO_MONEY
     high_water: units.Money | None = units.ZERO_MONEY
@@ -293,8 +294,8 @@ def record_fill(
     realized: units.Money,
     params: RiskParams,
 ) -> RiskState:
-    """Count a fill: fills above ``fill_rate_max_notional`` within the window pause quoting for
-    ``fill_rate_pause_ms``."""
+    """Count a fill (``notional``: the money it puts at risk, the leg price x qty): fills above
+    ``fill_rate_max_notional`` within the window pause quoting for ``fill_rate_pause_ms``."""
     since = ts_ms - params.fill_rate_window_ms
     window = (*(f for f in state.fills if f[0] > since), (ts_ms, notional))
     paused = state.paused_until_ms

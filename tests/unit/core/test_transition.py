@@ -323,6 +323,28 @@ def test_halt_while_already_paused_still_cancels_all_and_shows_halted() -> None:
     assert (state.machine.state, state.machine.reason) == (S.PAUSED, "halted")
 
 
+@pytest.mark.parametrize(
+    ("side", "at_risk", "paused"),
+    [
+        # Buying YES at 95c risks 95c a contract: 25 lots are $23.75, past the $20 limit.
+        pytest.param(Side.BID, 23_750_000, True, id="a-bid-at-95c-risks-95c"),
+        # Selling YES at 95c is buying NO at 5c: 25 lots risk $1.25.
+        pytest.param(Side.ASK, 1_250_000, False, id="an-ask-at-95c-risks-5c"),
+    ],
+)
+def test_the_fill_rate_limiter_counts_the_dollars_a_fill_puts_at_risk(
+    side: Side, at_risk: int, paused: bool
+) -> None:
+    state, _ = _quoting()
+    order = next(o for o in state.live.values() if o.side is side)
+    fill = events.OrderFilled(
+        T0 + 6_000, order.client_order_id, side, P(9_500), Q(2_500), units.Money(0)
+    )
+    state, _ = _feed(state, fill)
+    assert state.limits.fills[-1] == (T0 + 6_000, at_risk)
+    assert (state.limits.paused_until_ms > T0 + 6_000) is paused
+
+
 def _touch(bid_qty: int, ask_qty: int) -> KalshiTop:
     return KalshiTop(bids=((P(4_800), Q(bid_qty)),), asks=((P(5_200), Q(ask_qty)),))
 
