@@ -11,8 +11,9 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
-from touchline_bot.core import events, orders, risk, units
+from touchline_bot.core import book, events, orders, risk, units
 from touchline_bot.core import state as bot_state
+from touchline_bot.core.book import KalshiTop
 from touchline_bot.core.state import BotState
 from touchline_bot.core.types import Side, Venue
 
@@ -22,17 +23,25 @@ def quiet(state: BotState, event: events.Event) -> BotState | None:
     saw it (only the venue's timestamp moves), or ``None`` when the event needs evaluating."""
     if isinstance(event, events.BookUpdated):
         top, seen = event.top, state.kalshi
-        if (
-            seen is not None
-            and top.valid
-            and (top is seen or (top.bids[:1] == seen.bids[:1] and top.asks[:1] == seen.asks[:1]))
-        ):
+        if seen is not None and top.valid and (top is seen or _same_touch(top, seen, state)):
             now_ms = max(state.now_ms, event.ts_ms)
             return bot_state.with_kalshi(state, now_ms, top, event.ts_ms, state.kalshi_broken)
     elif isinstance(event, events.SignalUpdated) and event.top == state.poly:
         now_ms = max(state.now_ms, event.ts_ms)
         return bot_state.with_poly(state, now_ms, event.top, event.ts_ms, state.poly_broken)
     return None
+
+
+def _same_touch(top: KalshiTop, seen: KalshiTop, state: BotState) -> bool:
+    """The touch is as the settled evaluation saw it, both as shown (the quoting guards) and
+    without our own orders (the fair: a level that is only ours hides the one behind it)."""
+    if top.bids[:1] != seen.bids[:1] or top.asks[:1] != seen.asks[:1]:
+        return False
+    mine = orders.levels(state.live)
+    if not mine:
+        return True
+    ours, before = book.without(top, mine), book.without(seen, mine)
+    return ours.bids[:1] == before.bids[:1] and ours.asks[:1] == before.asks[:1]
 
 
 def absorb(state: BotState, event: events.Event, now_ms: int) -> BotState:

@@ -8,9 +8,11 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar, Final, final
 
 from touchline_bot.core import units
+from touchline_bot.core.types import Side
 from touchline_bot.core.value import Value
 
 Level = tuple[units.Price, units.Qty]
@@ -42,6 +44,31 @@ class KalshiTop(Value):
     def best_ask(self) -> Level | None:
         """The lowest YES ask, if any."""
         return self.asks[0] if self.asks else None
+
+
+def without(top: KalshiTop, own: Iterable[tuple[Side, int, int]]) -> KalshiTop:
+    """``top`` with our own orders (side, price, quantity) taken out of its levels: the depth
+    other makers provide. A level that was only ours is gone; ``top`` itself when none of ours
+    is in it."""
+    mine: dict[tuple[Side, int], int] = {}
+    for side, price, qty in own:
+        mine[side, price] = mine.get((side, price), 0) + qty
+    if not mine:
+        return top
+    bids = _net(top.bids, Side.BID, mine)
+    asks = _net(top.asks, Side.ASK, mine)
+    if bids is top.bids and asks is top.asks:
+        return top
+    return KalshiTop(bids, asks, top.valid)
+
+
+def _net(
+    levels: tuple[Level, ...], side: Side, mine: dict[tuple[Side, int], int]
+) -> tuple[Level, ...]:
+    if not any((side, price) in mine for price, _ in levels):
+        return levels
+    left = ((price, qty - mine.get((side, price), 0)) for price, qty in levels)
+    return tuple((price, units.Qty(qty)) for price, qty in left if qty > 0)
 
 
 @final

@@ -380,3 +380,9 @@ def _place(quote: Quote, prefix: str, next_id: int) -> tuple[decisions.PlaceOrde
         post_only=quote.post_only,
     )
     return place, next_id + 1
+
+
+def levels(live: LiveOrders) -> tuple[tuple[Side, int, int], ...]:
+    """(side, price, quantity) of each of our orders on its confirmed (or sent) terms: what
+    they add to the venue's book."""
+    return tuple((o.side, o.price, o.qty) for o in live.values())

@@ -43,6 +43,7 @@ from touchline_bot.core import (
     state_machine,
     units,
 )
+from touchline_bot.core import book as book_view
 from touchline_bot.core import state as bot_state
 from touchline_bot.core.book import KalshiTop
 from touchline_bot.core.quote import Quote
@@ -118,7 +119,7 @@ def _price(
 ) -> tuple[fair_price.FairPrice | None, shock.ShockState, risk.RiskState]:
     params = state.params
     fair = fair_price.compute(
-        kalshi=state.kalshi,
+        kalshi=_others(state),
         kalshi_fresh=kalshi_fresh,
         poly=state.poly,
         poly_fresh=poly_fresh,
@@ -160,6 +161,14 @@ def _conditions(
         shutdown=state.shutdown,
         shutdown_flatten=state.shutdown_flatten,
     )
+
+
+def _others(state: BotState) -> KalshiTop | None:
+    """The Kalshi book without our own orders (any status: they are not depth others provide),
+    so that the fair does not lean on our own quotes."""
+    if state.kalshi is None:
+        return None
+    return book_view.without(state.kalshi, orders.levels(state.live))
 
 
 def _own_orders(

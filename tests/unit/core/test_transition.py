@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from touchline_bot.core import decisions, events, orders, transition, units
+from touchline_bot.core import decisions, events, fair_price, orders, transition, units
 from touchline_bot.core.book import KalshiTop, PolyTop
 from touchline_bot.core.market import MarketSpec
 from touchline_bot.core.params import FlattenParams, StrategyParams
@@ -343,6 +343,54 @@ def test_the_fill_rate_limiter_counts_the_dollars_a_fill_puts_at_risk(
     state, _ = _feed(state, fill)
     assert state.limits.fills[-1] == (T0 + 6_000, at_risk)
     assert (state.limits.paused_until_ms > T0 + 6_000) is paused
+
+
+def test_our_own_orders_are_not_part_of_the_kalshi_microprice() -> None:
+    # Our bid joins the best bid: others show 20 contracts there, we add ours. The microprice
+    # is the other makers' (bid 20 against ask 60), not one leaning on our own size.
+    state, _ = _quoting()
+    bid = next(o for o in state.live.values() if o.side is Side.BID)
+    ask_px = bid.price + 400
+    book = KalshiTop(bids=((bid.price, Q(bid.qty + 2_000)),), asks=((P(ask_px), Q(6_000)),))
+    state, _ = _feed(state, events.BookUpdated(T0 + 6_000, book))
+    others = KalshiTop(bids=((bid.price, Q(2_000)),), asks=((P(ask_px), Q(6_000)),))
+    assert state.fair is not None
+    assert state.fair.kalshi_micro == fair_price.microprice(others)
+
+
+def test_a_level_that_is_only_our_order_is_gone_for_the_fair() -> None:
+    state, _ = _quoting()
+    bid = next(o for o in state.live.values() if o.side is Side.BID)
+    below, ask_px = P(bid.price - 100), P(bid.price + 400)
+    book = KalshiTop(bids=((bid.price, bid.qty), (below, Q(3_000))), asks=((ask_px, Q(3_000)),))
+    state, _ = _feed(state, events.BookUpdated(T0 + 6_000, book))
+    assert state.fair is not None
+    assert state.fair.kalshi_micro == (below + ask_px) // 2
+
+
+def test_a_change_behind_a_level_that_is_only_ours_is_evaluated() -> None:
+    # The shown touch stays the same, but the level behind our order sets the fair: a settled
+    # bot must not skip the update as a change "deeper in the book".
+    state, _ = _quoting()
+    bid = next(o for o in state.live.values() if o.side is Side.BID)
+    # Others' touch is symmetric around the fair of 50c, so our quotes stay where they are.
+    below = P(bid.price - 100)
+    ask_px = P(units.ONE_DOLLAR - below)
+
+    def book(behind_qty: int) -> KalshiTop:
+        return KalshiTop(
+            bids=((bid.price, bid.qty), (below, Q(behind_qty))), asks=((ask_px, Q(3_000)),)
+        )
+
+    state, _ = _feed(state, events.BookUpdated(T0 + 6_000, book(3_000)))
+    state, _ = _feed(state, *_acks(state, T0 + 6_000))
+    state, _ = _feed(state, events.BookUpdated(T0 + 6_100, book(3_000)))
+    assert state.live[bid.client_order_id].price == bid.price
+    assert state.quiet_until_ms > T0 + 6_200, "settled: unchanged touches are skipped"
+    state, _ = _feed(state, events.BookUpdated(T0 + 6_200, book(1_000)))
+    assert state.fair is not None
+    expected = KalshiTop(bids=((below, Q(1_000)),), asks=((ask_px, Q(3_000)),))
+    assert state.fair.kalshi_micro == fair_price.microprice(expected)
 
 
 def _touch(bid_qty: int, ask_qty: int) -> KalshiTop:
