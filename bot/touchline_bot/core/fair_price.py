@@ -3,7 +3,9 @@
 The Polymarket weight follows the seed: a base per phase (0.70 pre-match, 0.85 in play), a
 bonus when Polymarket's spread is narrow, a penalty when it is wide, scaled down when its touch
 is thin (depth-aware), and zero for a stale venue. Kalshi takes the rest of the weight; a stale
-Kalshi book gives Polymarket all of it. With neither venue usable there is no fair price.
+Kalshi book gives Polymarket all of it. With neither venue usable there is no fair price. A
+stale, one-sided or crossed Polymarket book leaves Kalshi's alone (so that flattening still has
+a price) and pauses quoting (:func:`signal_problem`).
 
 This module must not: read clocks, do I/O, or import anything outside the standard library.
 """
@@ -72,6 +74,21 @@ def poly_mid(top: PolyTop) -> units.Price | None:
     if top.best_bid is None or top.best_ask is None or top.best_ask[0] < top.best_bid[0]:
         return None
     return units.Price((top.best_bid[0] + top.best_ask[0]) // 2)
+
+
+ONE_SIDED = "polymarket_one_sided"
+CROSSED = "polymarket_crossed"
+
+
+def signal_problem(top: PolyTop) -> str | None:
+    """Why a fresh Polymarket book is no usable signal (``polymarket_one_sided`` without a bid
+    or an ask, ``polymarket_crossed``), or ``None``. Quoting pauses on it, as on a stale one:
+    the fair must not silently become Kalshi's alone."""
+    if top.best_bid is None or top.best_ask is None:
+        return ONE_SIDED
+    if top.best_ask[0] < top.best_bid[0]:
+        return CROSSED
+    return None
 
 
 def _spread(top: PolyTop) -> units.Price | None:

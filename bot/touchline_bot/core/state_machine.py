@@ -8,7 +8,7 @@ each with its reason:
 * WAIT_DATA -> QUOTING when both venues have been fresh for ``warmup_ms`` and nothing blocks.
 * QUOTING -> PAUSED on the first blocker, in order: ``halted``, ``mode_paused``,
   ``drawdown_limit`` / ``fill_rate_limit`` (risk gates), ``stale_kalshi`` /
-  ``stale_polymarket``, ``shock``.
+  ``stale_polymarket``, the signal's problem (``polymarket_one_sided``, ...), ``shock``.
 * PAUSED -> QUOTING once nothing has blocked for ``resume_cooldown_ms``.
 * at STOP_QUOTING, on mode ``flatten`` or on shutdown: FLATTENING when flattening is asked for and
   the position is not flat, else DONE; FLATTENING -> DONE when flat. A halt while flattening
@@ -50,6 +50,7 @@ class Conditions(Value):
         "flatten_enabled",
         "shutdown",
         "shutdown_flatten",
+        "signal_problem",
     )
     __slots__ = _fields
 
@@ -67,6 +68,7 @@ class Conditions(Value):
         flatten_enabled: bool = False,
         shutdown: str | None = None,
         shutdown_flatten: bool = False,
+        signal_problem: str | None = None,
     ) -> None:
         self.now_ms: Final = now_ms
         self.phase: Final = phase
@@ -82,6 +84,9 @@ class Conditions(Value):
         # The reason of a requested shutdown, if any.
         self.shutdown: Final = shutdown
         self.shutdown_flatten: Final = shutdown_flatten
+        # Why the fresh venues give no usable signal (a one-sided Polymarket book, the venues
+        # disagreeing), if so.
+        self.signal_problem: Final = signal_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,8 @@ def blocker(c: Conditions) -> str | None:  # noqa: PLR0911 (one return per block
         return "stale_kalshi"
     if not c.poly_fresh:
         return "stale_polymarket"
+    if c.signal_problem is not None:
+        return c.signal_problem
     if c.shock:
         return "shock"
     return None

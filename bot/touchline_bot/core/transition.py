@@ -160,7 +160,15 @@ def _conditions(
         flatten_enabled=state.params.flatten.enabled,
         shutdown=state.shutdown,
         shutdown_flatten=state.shutdown_flatten,
+        signal_problem=_signal_problem(state, poly_fresh=poly_fresh),
     )
+
+
+def _signal_problem(state: BotState, *, poly_fresh: bool) -> str | None:
+    """Why the fresh venues give no usable signal, or ``None``."""
+    if not poly_fresh or state.poly is None:
+        return None
+    return fair_price.signal_problem(state.poly)
 
 
 def _others(state: BotState) -> KalshiTop | None:

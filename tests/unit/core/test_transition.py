@@ -122,6 +122,37 @@ def test_stale_data_pauses_and_cancels_every_order(event: events.Event, reason: 
     assert not _of(batch, decisions.PlaceOrder)
 
 
+@pytest.mark.parametrize(
+    "signal",
+    [
+        pytest.param(PolyTop(None, (P(5_100), Q(10_000))), id="no-bid"),
+        pytest.param(PolyTop((P(4_900), Q(10_000)), None), id="no-ask"),
+        pytest.param(PolyTop(None, None), id="empty"),
+    ],
+)
+def test_a_one_sided_polymarket_book_pauses_quoting_with_its_own_reason(signal: PolyTop) -> None:
+    # Not a usable signal: the fair must not silently become Kalshi's alone.
+    state, _ = _quoting()
+    resting = sorted(state.live)
+    state, batch = _feed(state, events.SignalUpdated(T0 + 6_000, signal))
+    assert _moves(batch) == [(S.PAUSED, "polymarket_one_sided")]
+    assert _ids(batch, decisions.CancelOrder) == resting
+    assert not _of(batch, decisions.PlaceOrder)
+    # Two-sided again: quoting resumes after the cooldown.
+    state, _ = _feed(state, *_acks(state, T0 + 6_000), *_data(T0 + 7_000))
+    state, batch = _feed(state, events.TimerFired(T0 + 8_000))
+    assert _moves(batch) == [(S.QUOTING, "resumed")]
+
+
+def test_a_one_sided_polymarket_book_never_warms_up() -> None:
+    state = transition.initial(MARKET, StrategyParams(), now_ms=T0)
+    lease = events.LeaseGranted(T0, BUDGET, expires_at_ms=T0 + 3_600_000)
+    one_sided = PolyTop(None, (P(5_100), Q(10_000)))
+    state, batch = _feed(state, lease, *_data(T0, one_sided), events.TimerFired(T0 + 6_000))
+    assert state.machine.state is S.WAIT_DATA
+    assert not _of(batch, decisions.PlaceOrder)
+
+
 def test_shock_pauses_then_quoting_resumes_after_the_pause_and_cooldown() -> None:
     state, _ = _quoting()
     ts = T0 + 5_000
