@@ -74,6 +74,7 @@ class Fair(_Section):
     narrow_bonus: Weight | None = None
     wide_penalty: Weight | None = None
     min_depth_contracts: PositiveCount | None = None
+    max_venue_divergence_dollars: PriceDollars | None = None
 
     @pydantic.model_validator(mode="after")
     def _narrow_below_wide(self) -> Fair:

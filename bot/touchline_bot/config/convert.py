@@ -68,6 +68,7 @@ def _fair(f: config_params.Fair) -> core_params.FairPriceParams:
         narrow_bonus_bps=bps(f.narrow_bonus),
         wide_penalty_bps=bps(f.wide_penalty),
         min_depth_qty=qty(f.min_depth_contracts),
+        max_venue_divergence=units.price_from_fraction(f.max_venue_divergence_dollars),
     )
 
 

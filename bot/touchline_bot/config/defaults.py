@@ -33,6 +33,7 @@ DEMO: dict[str, Any] = {
         "narrow_bonus": "0.05",
         "wide_penalty": "0.10",
         "min_depth_contracts": "10",
+        "max_venue_divergence_dollars": "0.05",
     },
     "shock": {
         "ewma_alpha": "0.10",

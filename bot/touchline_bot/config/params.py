@@ -56,6 +56,9 @@ class Fair(_Section):
     """Weight removed when Polymarket's spread is wide (seed: -0.10)."""
     min_depth_contracts: fields.PositiveContracts
     """Below this size at Polymarket's touch the weight is scaled down proportionally."""
+    max_venue_divergence_dollars: fields.PriceDollars
+    """Polymarket's mid further than this outside Kalshi's touch (best bid to best ask, others'
+    orders) pauses quoting (``venues_diverge``); 1.00 turns the guard off."""
 
     @pydantic.model_validator(mode="after")
     def _narrow_below_wide(self) -> Self:

@@ -91,6 +91,20 @@ def signal_problem(top: PolyTop) -> str | None:
     return None
 
 
+DIVERGE = "venues_diverge"
+
+
+def divergence(kalshi: KalshiTop, mid: int) -> int:
+    """How far ``mid`` (Polymarket's) lies outside Kalshi's touch: 0 between its best bid and
+    best ask, else the distance to the nearer one (a missing side bounds nothing)."""
+    bid, ask = kalshi.best_bid, kalshi.best_ask
+    if ask is not None and mid > ask[0]:
+        return mid - ask[0]
+    if bid is not None and mid < bid[0]:
+        return bid[0] - mid
+    return 0
+
+
 def _spread(top: PolyTop) -> units.Price | None:
     if top.best_bid is None or top.best_ask is None:
         return None

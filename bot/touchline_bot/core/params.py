@@ -61,6 +61,10 @@ class FairPriceParams:
     min_depth_qty: units.Qty = units.Qty(1_000)
     """Below this size at Polymarket's touch (either side), the weight is scaled down
     proportionally (depth-aware weighting)."""
+    max_venue_divergence: units.Price = units.Price(500)
+    """Polymarket's mid further than this outside Kalshi's touch (others' orders) pauses
+    quoting (``venues_diverge``): one venue is stale, and quoting between them is the trade an
+    informed taker waits for."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,3 +204,33 @@ def desired_quotes(inputs: QuoteInputs, params: QuotingParams) -> tuple[Quote, .
             if qty >= params.min_order_qty:
                 asks.append(Quote(Side.ASK, units.Price(ask), units.Qty(qty), level))
     return (*bids, *asks)
+
+
+def toward_signal(
+    quotes: tuple[Quote, ...], others: KalshiTop, signal_mid: int | None
+) -> tuple[Quote, ...]:
+    """``quotes`` with the side facing the other venue kept out of Kalshi's spread: when
+    Polymarket's mid is above Kalshi's best ask (others' orders), no bid above Kalshi's best
+    bid; below its best bid, no ask below its best ask. One of the venues is stale, and
+    improving Kalshi's touch toward the other one is the trade an informed taker waits for.
+    A capped quote joins the touch; one that lands on a price already quoted is dropped."""
+    if signal_mid is None:
+        return quotes
+    best_bid, best_ask = others.best_bid, others.best_ask
+    bid_cap = best_bid[0] if best_bid and best_ask and signal_mid > best_ask[0] else None
+    ask_floor = best_ask[0] if best_ask and best_bid and signal_mid < best_bid[0] else None
+    if bid_cap is None and ask_floor is None:
+        return quotes
+    kept: list[Quote] = []
+    seen: set[tuple[Side, int]] = set()
+    for quote in quotes:
+        price: int = quote.price
+        if quote.side is Side.BID and bid_cap is not None:
+            price = min(price, bid_cap)
+        elif quote.side is Side.ASK and ask_floor is not None:
+            price = max(price, ask_floor)
+        if (quote.side, price) in seen:
+            continue
+        seen.add((quote.side, price))
+        kept.append(quote if price == quote.price else quote._replace(price=units.Price(price)))
+    return tuple(kept)

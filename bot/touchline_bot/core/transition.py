@@ -64,9 +64,13 @@ def transition(
     state = absorb.absorb(state, event, max(state.now_ms, event.ts_ms))
     phase = _phase(state)
     kalshi_fresh, poly_fresh = _fresh(state, phase)
-    fair, shocked, limits = _price(state, phase, kalshi_fresh=kalshi_fresh, poly_fresh=poly_fresh)
+    others = _others(state)
+    fair, shocked, limits = _price(
+        state, phase, others, kalshi_fresh=kalshi_fresh, poly_fresh=poly_fresh
+    )
+    problem = _signal_problem(state, others, kalshi_fresh=kalshi_fresh, poly_fresh=poly_fresh)
     conditions = _conditions(
-        state, phase, shocked, limits, kalshi_fresh=kalshi_fresh, poly_fresh=poly_fresh
+        state, phase, shocked, limits, problem, kalshi_fresh=kalshi_fresh, poly_fresh=poly_fresh
     )
     machine, moves = state_machine.step(state.machine, conditions, state.params.timing)
     out: list[decisions.Decision] = list(moves)
@@ -78,7 +82,7 @@ def transition(
     d = bot_state.Decided(
         fair, shocked, limits, machine, _flatten_started(state, machine.state), live
     )
-    actions, live, next_id, memo = _orders(state, _desired(state, phase, d), d)
+    actions, live, next_id, memo = _orders(state, _desired(state, phase, d, others), d)
     out.extend(actions)
     settled = not out and kalshi_fresh and poly_fresh
     wake = _next_wake(state, phase, d) if machine.state is not MachineState.DONE else None
@@ -115,11 +119,16 @@ def _fresh(state: BotState, phase: MatchPhase) -> tuple[bool, bool]:
 
 
 def _price(
-    state: BotState, phase: MatchPhase, *, kalshi_fresh: bool, poly_fresh: bool
+    state: BotState,
+    phase: MatchPhase,
+    others: KalshiTop | None,
+    *,
+    kalshi_fresh: bool,
+    poly_fresh: bool,
 ) -> tuple[fair_price.FairPrice | None, shock.ShockState, risk.RiskState]:
     params = state.params
     fair = fair_price.compute(
-        kalshi=_others(state),
+        kalshi=others,
         kalshi_fresh=kalshi_fresh,
         poly=state.poly,
         poly_fresh=poly_fresh,
@@ -143,6 +152,7 @@ def _conditions(
     phase: MatchPhase,
     shocked: shock.ShockState,
     limits: risk.RiskState,
+    signal_problem: str | None,
     *,
     kalshi_fresh: bool,
     poly_fresh: bool,
@@ -160,15 +170,25 @@ def _conditions(
         flatten_enabled=state.params.flatten.enabled,
         shutdown=state.shutdown,
         shutdown_flatten=state.shutdown_flatten,
-        signal_problem=_signal_problem(state, poly_fresh=poly_fresh),
+        signal_problem=signal_problem,
     )
 
 
-def _signal_problem(state: BotState, *, poly_fresh: bool) -> str | None:
-    """Why the fresh venues give no usable signal, or ``None``."""
+def _signal_problem(
+    state: BotState, others: KalshiTop | None, *, kalshi_fresh: bool, poly_fresh: bool
+) -> str | None:
+    """Why the fresh venues give no usable signal (a one-sided or crossed Polymarket book, the
+    venues further apart than ``fair.max_venue_divergence``), or ``None``."""
     if not poly_fresh or state.poly is None:
         return None
-    return fair_price.signal_problem(state.poly)
+    problem = fair_price.signal_problem(state.poly)
+    if problem is not None or not kalshi_fresh or others is None:
+        return problem
+    mid = fair_price.poly_mid(state.poly)
+    guard = state.params.fair.max_venue_divergence
+    if mid is not None and fair_price.divergence(others, mid) > guard:
+        return fair_price.DIVERGE
+    return None
 
 
 def _others(state: BotState) -> KalshiTop | None:
@@ -235,7 +255,9 @@ def _halts(event: events.Event) -> bool:
             return False
 
 
-def _desired(state: BotState, phase: MatchPhase, d: bot_state.Decided) -> tuple[Quote, ...]:
+def _desired(
+    state: BotState, phase: MatchPhase, d: bot_state.Decided, others: KalshiTop | None
+) -> tuple[Quote, ...]:
     fair, book = d.fair, state.kalshi
     if fair is None or book is None:
         return ()
@@ -253,7 +275,10 @@ def _desired(state: BotState, phase: MatchPhase, d: bot_state.Decided) -> tuple[
             own_touch_qty=own_touch_qty,
             resting=resting,
         )
-        return quoting.desired_quotes(inputs, params.quoting)
+        quotes = quoting.desired_quotes(inputs, params.quoting)
+        if others is None:
+            return quotes
+        return quoting.toward_signal(quotes, others, fair.poly_mid)
     if d.machine.state is MachineState.FLATTENING and d.flatten_started_ms is not None:
         return flatten.flatten_quotes(
             position_qty=state.position.qty,

@@ -7,7 +7,7 @@ import pytest
 from touchline_bot.core import decisions, events, fair_price, orders, transition, units
 from touchline_bot.core.book import KalshiTop, PolyTop
 from touchline_bot.core.market import MarketSpec
-from touchline_bot.core.params import FlattenParams, StrategyParams
+from touchline_bot.core.params import FairPriceParams, FlattenParams, StrategyParams
 from touchline_bot.core.types import MachineState, Mode, Side, Venue
 
 S = MachineState
@@ -153,8 +153,57 @@ def test_a_one_sided_polymarket_book_never_warms_up() -> None:
     assert not _of(batch, decisions.PlaceOrder)
 
 
-def test_shock_pauses_then_quoting_resumes_after_the_pause_and_cooldown() -> None:
+NO_GUARD = StrategyParams(fair=FairPriceParams(max_venue_divergence=P(units.ONE_DOLLAR)))
+KALSHI_40_42 = KalshiTop(bids=((P(4_000), Q(5_000)),), asks=((P(4_200), Q(5_000)),))
+
+
+def _poly_at(mid: int) -> PolyTop:
+    return PolyTop(best_bid=(P(mid - 100), Q(10_000)), best_ask=(P(mid + 100), Q(10_000)))
+
+
+def test_venues_disagreeing_beyond_the_guard_pause_quoting() -> None:
+    # Kalshi 40/42, Polymarket 60: one of them is stale. Bidding 41c inside Kalshi's spread up
+    # to the limit is the trade an informed Kalshi taker waits for.
     state, _ = _quoting()
+    resting = sorted(state.live)
+    state, batch = _feed(
+        state,
+        events.BookUpdated(T0 + 6_000, KALSHI_40_42),
+        events.SignalUpdated(T0 + 6_000, _poly_at(6_000)),
+    )
+    assert _moves(batch) == [(S.PAUSED, "venues_diverge")]
+    assert _ids(batch, decisions.CancelOrder) == resting
+    assert not _of(batch, decisions.PlaceOrder)
+
+
+def test_within_the_guard_no_quote_improves_kalshi_toward_the_other_venue() -> None:
+    # Polymarket 47 is 5c above Kalshi's 42 ask, at the guard: quoting goes on, but the bid
+    # that the fair pulls up to the ask is not stepped back inside Kalshi's spread (41c): it
+    # joins Kalshi's best bid at most.
+    state = transition.initial(MARKET, StrategyParams(), now_ms=T0)
+    lease = events.LeaseGranted(T0, BUDGET, expires_at_ms=T0 + 3_600_000)
+    data = (events.BookUpdated(T0, KALSHI_40_42), events.SignalUpdated(T0, _poly_at(4_700)))
+    state, batch = _feed(state, lease, *data, events.TimerFired(T0 + 5_000))
+    assert state.machine.state is S.QUOTING
+    placed = [d for d in batch if isinstance(d, decisions.PlaceOrder)]
+    bids = [d.price for d in placed if d.side is Side.BID]
+    assert bids == [4_000]
+    assert all(d.price > 4_200 for d in placed if d.side is Side.ASK)
+
+
+def test_the_divergence_guard_is_a_parameter() -> None:
+    state, _ = _quoting(StrategyParams(fair=FairPriceParams(max_venue_divergence=P(2_000))))
+    state, _ = _feed(
+        state,
+        events.BookUpdated(T0 + 6_000, KALSHI_40_42),
+        events.SignalUpdated(T0 + 6_000, _poly_at(6_000)),
+    )
+    assert state.machine.state is S.QUOTING
+
+
+def test_shock_pauses_then_quoting_resumes_after_the_pause_and_cooldown() -> None:
+    # Only Polymarket jumps here: the divergence guard is off to watch the shock alone.
+    state, _ = _quoting(NO_GUARD)
     ts = T0 + 5_000
     for step in range(8):  # small moves teach the EWMA what normal looks like
         ts += 100
