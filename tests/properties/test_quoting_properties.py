@@ -1,6 +1,7 @@
 """Quoting properties for any book, fair price, position and price grid (tapered sub-penny
-grids included): quotes never cross the book or each other, sit on the grid inside the bounds,
-and respect every size cap; flattening never grows the position."""
+grids included): quotes never cross the book or each other, sit on the grid inside the bounds
+(only the side reducing the position may be pulled in to the grid's edge, for at most the
+position), and respect every size cap; flattening never grows the position."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from touchline_bot.core import flatten, quoting, units
 from touchline_bot.core.book import KalshiTop
 from touchline_bot.core.market import FeeSchedule, FeeType
 from touchline_bot.core.params import FlattenParams, PhaseParams, QuotingParams
+from touchline_bot.core.quote import Quote
 from touchline_bot.core.types import Side
 
 P, Q = units.Price, units.Qty
@@ -66,6 +68,10 @@ def scenarios(draw: st.DrawFn) -> tuple[quoting.QuoteInputs, QuotingParams]:
     return inputs, params
 
 
+def _reduces(q: Quote, inputs: quoting.QuoteInputs) -> bool:
+    return inputs.position_qty * q.side.sign < 0
+
+
 @given(scenarios())
 def test_quotes_never_cross_the_book_or_each_other(
     case: tuple[quoting.QuoteInputs, QuotingParams],
@@ -93,7 +99,12 @@ def test_quotes_are_on_the_grid_inside_bounds_and_within_size_caps(
     depth = sum(level[1] for level in touch if level is not None)
     for q in quoting.desired_quotes(inputs, params):
         assert inputs.grid.is_valid(q.price)
-        assert low <= q.price <= high
+        if not low <= q.price <= high:
+            # Only the side that reduces the position, pulled in to the grid's edge, for at
+            # most the position.
+            assert _reduces(q, inputs)
+            assert q.price in {inputs.grid.min_price, inputs.grid.max_price}
+            assert q.qty <= abs(inputs.position_qty)
         assert params.min_order_qty <= q.qty <= params.max_order_qty
         if depth:
             assert q.qty <= depth * params.depth_fraction_bps // 10_000
@@ -110,7 +121,10 @@ def test_quotes_are_never_tighter_than_the_half_spread_around_the_skewed_fair(
     half = quoting.half_spread(inputs, params)
     capped = min(abs(inputs.position_qty), inputs.position_limit_qty)
     skew = capped * params.inventory_skew_per_contract // units.QTY_SCALE + 1
+    edges = {inputs.grid.min_price, inputs.grid.max_price}
     for q in quoting.desired_quotes(inputs, params):
+        if _reduces(q, inputs) and q.price in edges:
+            continue  # the reducing side pulled in near 1c/99c (checked above)
         if q.side is Side.BID:
             assert q.price <= inputs.fair - half + skew
         else:

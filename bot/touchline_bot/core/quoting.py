@@ -1,19 +1,20 @@
 """Desired quotes around the fair price.
 
-half-spread = base (per phase) + adverse-selection buffer + fee buffer per contract. The centre
-is skewed against the position (long → both quotes lower), the side that would add to the
-position is shrunk as the position grows, and an optional ladder adds levels further out.
-Prices are snapped outward to the market's grid (bids down, asks up) and kept inside
-[min price, max price]; the post-only guards keep a bid below the best ask and an ask above the
-best bid. Sizes are capped by notional (a bid risks price × size, an ask (1 − price) × size),
-by contracts, and by ``depth_fraction_bps`` of the visible depth at the touch — the best bid's
-size plus the best ask's (the seed's "25% of book"; the touch only, so the cap does not depend
-on how many levels the view holds, and a thin side can still be quoted against a deep one); an
-empty book has no depth cap (the other caps still hold). Sizes are sticky: where one of our
-orders already rests at a quote's price with a size within ``size_tolerance_bps`` of the new
-one (and within the per-order caps), the quote keeps that size, so a change of the touch's size
-does not cost an amend (a write against the rate limit) every time. Risk clips after quoting,
-so a sticky size never lets exposure past a limit.
+half-spread = base (per phase) + adverse-selection buffer + fee buffer per contract. The centre is
+skewed against the position (long → both quotes lower), the side that would add to the position is
+shrunk as the position grows, and an optional ladder adds levels further out. Prices are snapped
+outward to the market's grid (bids down, asks up) and kept inside [min price, max price] — except
+the side that reduces the position, which near 1¢/99¢ is pulled in to the grid's edge for at most
+the position instead of being dropped; the post-only guards keep a bid below the best ask and an
+ask above the best bid. Sizes are capped by notional (a bid risks price × size, an ask (1 − price)
+× size), by contracts, and by ``depth_fraction_bps`` of the visible depth at the touch — the best
+bid's size plus the best ask's (the seed's "25% of book"; the touch only, so the cap does not
+depend on how many levels the view holds, and a thin side can still be quoted against a deep one);
+an empty book has no depth cap (the other caps still hold). Sizes are sticky: where one of our
+orders already rests at a quote's price with a size within ``size_tolerance_bps`` of the new one
+(and within the per-order caps), the quote keeps that size, so a change of the touch's size does
+not cost an amend (a write against the rate limit) every time. Risk clips after quoting, so a
+sticky size never lets exposure past a limit.
 
 This module must not: read clocks, do I/O, or import anything outside the standard library.
 """
@@ -192,18 +193,40 @@ def desired_quotes(inputs: QuoteInputs, params: QuotingParams) -> tuple[Quote, .
     asks: list[Quote] = []
     for level in range(max(1, params.ladder_levels)):
         offset = half + level * params.ladder_step
-        bid = _bid_price(centre - offset, grid, touch, low, high)
+        raw, b_low, b_high, pulled = _reach(Side.BID, centre - offset, inputs, low, high)
+        bid = _bid_price(raw, grid, touch, b_low, b_high)
         # Deeper levels only move away from the touch: a repeat can only be the last price.
         if bid is not None and not (bids and bids[-1].price == bid):
             qty = _size(Side.BID, bid, inputs, touch.depth, params)
+            qty = min(qty, abs(inputs.position_qty)) if pulled else qty
             if qty >= params.min_order_qty:
                 bids.append(Quote(Side.BID, units.Price(bid), units.Qty(qty), level))
-        ask = _ask_price(centre + offset, grid, touch, low, high)
+        raw, a_low, a_high, pulled = _reach(Side.ASK, centre + offset, inputs, low, high)
+        ask = _ask_price(raw, grid, touch, a_low, a_high)
         if ask is not None and not (asks and asks[-1].price == ask):
             qty = _size(Side.ASK, ask, inputs, touch.depth, params)
+            qty = min(qty, abs(inputs.position_qty)) if pulled else qty
             if qty >= params.min_order_qty:
                 asks.append(Quote(Side.ASK, units.Price(ask), units.Qty(qty), level))
     return (*bids, *asks)
+
+
+def _reach(
+    side: Side, raw: int, inputs: QuoteInputs, low: int, high: int
+) -> tuple[int, int, int, bool]:
+    """The raw price and bounds for ``side``, and whether the quote was pulled inward. A quote
+    beyond ``[low, high]`` is dropped (never quoted tighter than asked) unless it is the side
+    that reduces the position: near 1c/99c that side is pulled in to the grid's edge, for at
+    most the position, so that a favourite's inventory does not only ever grow — but never to
+    the wrong side of the fair (an ask below it, a bid above it)."""
+    reduces = inputs.position_qty * side.sign < 0
+    if not reduces or low <= raw <= high:
+        return raw, low, high, False
+    edge_low, edge_high = inputs.grid.min_price, inputs.grid.max_price
+    pulled = max(edge_low, min(edge_high, raw))
+    if (pulled - inputs.fair) * side.sign > 0:
+        return raw, low, high, False
+    return pulled, edge_low, edge_high, True
 
 
 def toward_signal(

@@ -230,3 +230,42 @@ def test_zero_size_tolerance_always_quotes_the_computed_size() -> None:
     bid = quoting.desired_quotes(_thin(1_000), exact)[0]
     resting = ((Side.BID, bid.price, 499),)
     assert quoting.desired_quotes(_thin(1_000)._replace(resting=resting), exact)[0].qty == 500
+
+
+@pytest.mark.parametrize(
+    ("fair", "position", "side", "edge"),
+    [
+        pytest.param(9_700, 1_000, Side.ASK, 9_900, id="long-the-favourite-sells-at-99c"),
+        pytest.param(300, -1_000, Side.BID, 100, id="short-the-long-shot-buys-at-1c"),
+    ],
+)
+def test_near_the_edges_the_side_that_reduces_the_position_is_still_quoted(
+    fair: int, position: int, side: Side, edge: int
+) -> None:
+    # At 97c the ask (97 + 4 = 101c) is past the 98c bound: a long position in the favourite
+    # could only grow. The reducing side is pulled in to the grid's edge, for at most the
+    # position, and never crosses.
+    book = KalshiTop(((P(fair - 200), Q(20_000)),), ((P(fair + 200), Q(20_000)),))
+    inputs = INPUTS._replace(fair=P(fair), book=book, position_qty=position)
+    reducing = _by_side(quoting.desired_quotes(inputs, PARAMS), side)
+    assert [q.price for q in reducing] == [edge]
+    assert reducing[0].qty <= abs(position)
+
+
+def test_near_the_edges_a_flat_position_still_drops_the_quote_beyond_the_bounds() -> None:
+    book = KalshiTop(((P(9_500), Q(20_000)),), ((P(9_900), Q(20_000)),))
+    flat = INPUTS._replace(fair=P(9_700), book=book)
+    assert {q.side for q in quoting.desired_quotes(flat, PARAMS)} == {Side.BID}
+
+
+def test_near_the_edges_a_reducing_quote_never_crosses() -> None:
+    # The best bid is at 99c: there is no room above it for an ask.
+    book = KalshiTop(((P(9_900), Q(20_000)),), ())
+    inputs = INPUTS._replace(fair=P(9_700), book=book, position_qty=1_000)
+    assert not _by_side(quoting.desired_quotes(inputs, PARAMS), Side.ASK)
+
+
+def test_near_the_edges_a_reducing_quote_never_goes_through_the_fair() -> None:
+    # Fair 99.5c: an ask pulled in to 99c would sell below the fair.
+    inputs = INPUTS._replace(fair=P(9_950), book=KalshiTop((), ()), position_qty=1_000)
+    assert not _by_side(quoting.desired_quotes(inputs, PARAMS), Side.ASK)
