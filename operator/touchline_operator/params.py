@@ -95,6 +95,7 @@ class Shock(_Section):
     pause_ms: PositiveMs | None = None
     min_sigma_dollars: PriceDollars | None = None
     warmup_samples: PositiveCount | None = None
+    alert_move_ticks: PositiveCount | None = None
 
 
 class Quoting(_Section):

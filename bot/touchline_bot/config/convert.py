@@ -79,6 +79,7 @@ def _shock(s: config_params.Shock) -> core_params.ShockParams:
         pause_ms=s.pause_ms,
         min_sigma=units.price_from_fraction(s.min_sigma_dollars),
         warmup_samples=s.warmup_samples,
+        alert_move_ticks=s.alert_move_ticks,
     )
 
 

@@ -41,6 +41,7 @@ DEMO: dict[str, Any] = {
         "pause_ms": 10_000,
         "min_sigma_dollars": "0.005",
         "warmup_samples": 5,
+        "alert_move_ticks": 5,
     },
     "quoting": {
         "adverse_selection_buffer_dollars": "0.01",

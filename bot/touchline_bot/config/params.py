@@ -83,6 +83,9 @@ class Shock(_Section):
     """Floor on the EWMA standard deviation, so a quiet market does not flag noise."""
     warmup_samples: fields.SampleCount
     """Changes observed before a score may flag a shock."""
+    alert_move_ticks: fields.SampleCount
+    """A fair-price move of this many ticks of the market's grid (in one change or within 3 s)
+    is a shock however volatile the recent past (the sigma rule goes deaf after a goal)."""
 
 
 class Quoting(_Section):

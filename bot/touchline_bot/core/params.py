@@ -84,6 +84,10 @@ class ShockParams:
     """The EWMA variance halves over this much time without changes."""
     jump_window_ms: int = 3_000
     """Moves are also scored from the price this long ago (a jump in several steps)."""
+    alert_move_ticks: int = 5
+    """A move of this many ticks of the market's grid (in one change or over the jump window)
+    is a shock however volatile the recent past: the sigma rule alone goes deaf after a goal.
+    0 turns it off."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,11 @@ quoting for ``pause_ms``. A jump that arrives in several steps (a book rebuilt l
 one venue moving before the other) is scored over ``jump_window_ms`` too: the move from the
 price at the window's start, against the sigma of that moment.
 
+The sigma rule alone goes deaf after a move: 20 s after a 20¢ goal the faded variance still
+needs ~17¢ to flag, while 1.5¢ flags in a quiet market. So a move of ``alert_move_ticks`` ticks
+of the market's grid (in one change or over the jump window) is a shock whatever the recent
+variance.
+
 The score is dimensionless, so it is a float; prices stay integers.
 
 This module must not: read clocks, do I/O, or import anything outside the standard library.
@@ -63,8 +68,16 @@ class ShockState(Value):
 INITIAL: ShockState = ShockState()
 
 
-def update(state: ShockState, fair: units.Price, ts_ms: int, params: ShockParams) -> ShockState:
-    """Feed one fair price; an unchanged price only ages nothing (no sample)."""
+def update(
+    state: ShockState,
+    fair: units.Price,
+    ts_ms: int,
+    params: ShockParams,
+    *,
+    tick: units.Price = units.ONE_CENT,
+) -> ShockState:
+    """Feed one fair price; an unchanged price only ages nothing (no sample). ``tick`` is the
+    market's grid step at the fair (the unit of ``alert_move_ticks``)."""
     if state.last_fair is None:
         return ShockState(fair, ts_ms, 0.0, 0, 0.0, state.paused_until_ms, fair, ts_ms)
     change = fair - state.last_fair
@@ -78,12 +91,14 @@ def update(state: ShockState, fair: units.Price, ts_ms: int, params: ShockParams
     anchor, anchor_ts, anchor_sigma = state.anchor_fair, state.anchor_ts_ms, state.anchor_sigma
     if anchor is None or ts_ms - anchor_ts >= params.jump_window_ms:
         anchor, anchor_ts, anchor_sigma = state.last_fair, state.last_ts_ms, sigma
+    moved = max(abs(change), abs(fair - anchor))
     score = max(abs(change) / sigma, abs(fair - anchor) / anchor_sigma)
     alpha = params.ewma_alpha_bps / BPS
     var = (1 - alpha) * faded + alpha * float(change * change)
     samples = state.samples + 1
     paused = state.paused_until_ms
-    if samples > params.warmup_samples and score * 1000 >= params.threshold_milli:
+    alert = params.alert_move_ticks > 0 and moved >= params.alert_move_ticks * tick
+    if samples > params.warmup_samples and (score * 1000 >= params.threshold_milli or alert):
         paused = max(paused, ts_ms + params.pause_ms)
     return ShockState(fair, ts_ms, var, samples, score, paused, anchor, anchor_ts, anchor_sigma)
 

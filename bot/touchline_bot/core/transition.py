@@ -137,7 +137,8 @@ def _price(
     )
     shocked = state.shock_state
     if fair is not None and (state.fair is None or fair.price != state.fair.price):
-        shocked = shock.update(shocked, fair.price, state.now_ms, params.shock)
+        tick = state.market.grid.tick_at(fair.price)
+        shocked = shock.update(shocked, fair.price, state.now_ms, params.shock, tick=tick)
     limits = state.limits
     if fair is not None:
         equity = units.Money(

@@ -267,6 +267,10 @@ class PriceGrid:
         snapped = self._snap_in(band, price, ceiling=True)
         return snapped if snapped <= band.end else band.end
 
+    def tick_at(self, price: int) -> Price:
+        """The grid's step in the band holding ``price``."""
+        return self._band(price).step
+
     def tick_below(self, price: int) -> Price:
         """The next valid price strictly below ``price`` (or the minimum)."""
         return self.snap_down(price - 1)

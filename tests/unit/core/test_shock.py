@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from touchline_bot.core import shock, units
@@ -84,9 +86,47 @@ def test_a_second_shock_extends_the_pause() -> None:
     ],
 )
 def test_variance_fades_with_time(silence_ms: int, shocked: bool) -> None:
+    # The sigma rule alone (the tick rule, which pauses on both, is off here).
+    sigma_only = dataclasses.replace(PARAMS, alert_move_ticks=0)
     quiet = [4_500 + (10 if i % 2 else -10) for i in range(21)]
     goal = _feed([*quiet, quiet[-1] + 3_000, quiet[-1] + 3_000 + 2_000])
     later_ms = 22_000 + silence_ms
-    after = shock.update(goal, units.Price(quiet[-1] + 3_000), later_ms, PARAMS)
+    after = shock.update(goal, units.Price(quiet[-1] + 3_000), later_ms, sigma_only)
     assert (after.score * 1_000 >= PARAMS.threshold_milli) is shocked
     assert (after.paused_until_ms == later_ms + PARAMS.pause_ms) is shocked
+
+
+def _after_a_goal() -> tuple[shock.ShockState, int]:
+    quiet = [4_500 + (10 if i % 2 else -10) for i in range(20)]
+    state = _feed([*quiet, 6_500])  # the goal: +20c, a shock
+    goal_ms = 20 * 1_000
+    assert shock.in_shock(state, goal_ms)
+    return state, goal_ms
+
+
+@pytest.mark.parametrize(
+    ("move", "shocked"),
+    [
+        pytest.param(500, True, id="five-ticks-pause-again"),
+        pytest.param(-500, True, id="five-ticks-down-too"),
+        pytest.param(400, False, id="four-ticks-left-to-the-sigma-rule"),
+    ],
+)
+def test_the_detector_stays_alert_after_a_goal(move: int, shocked: bool) -> None:
+    # 20 s after a 20c goal the variance still says "a 17c move is normal"; a move of
+    # alert_move_ticks (5 ticks of the grid) pauses however volatile the recent past.
+    state, goal_ms = _after_a_goal()
+    later_ms = goal_ms + 20_000
+    state = shock.update(state, units.Price(6_500 + move), later_ms, PARAMS)
+    assert shock.in_shock(state, later_ms + 1) is shocked
+
+
+def test_the_alert_move_is_counted_in_ticks_of_the_grid() -> None:
+    # On a tenth-of-a-cent band 5 ticks are 0.5c: the same 0.4c move is 4 ticks, 0.5c is 5.
+    state, goal_ms = _after_a_goal()
+    fine = units.Price(10)
+    later_ms = goal_ms + 20_000
+    below = shock.update(state, units.Price(6_540), later_ms, PARAMS, tick=fine)
+    assert not shock.in_shock(below, later_ms + 1)
+    at = shock.update(state, units.Price(6_550), later_ms, PARAMS, tick=fine)
+    assert shock.in_shock(at, later_ms + 1)
