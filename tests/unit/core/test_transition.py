@@ -144,6 +144,14 @@ def test_a_one_sided_polymarket_book_pauses_quoting_with_its_own_reason(signal: 
     assert _moves(batch) == [(S.QUOTING, "resumed")]
 
 
+def test_a_crossed_polymarket_book_pauses_quoting_with_its_own_reason() -> None:
+    state, _ = _quoting()
+    crossed = PolyTop(best_bid=(P(5_200), Q(10_000)), best_ask=(P(5_000), Q(10_000)))
+    state, batch = _feed(state, events.SignalUpdated(T0 + 6_000, crossed))
+    assert _moves(batch) == [(S.PAUSED, "polymarket_crossed")]
+    assert not _of(batch, decisions.PlaceOrder)
+
+
 def test_a_one_sided_polymarket_book_never_warms_up() -> None:
     state = transition.initial(MARKET, StrategyParams(), now_ms=T0)
     lease = events.LeaseGranted(T0, BUDGET, expires_at_ms=T0 + 3_600_000)
