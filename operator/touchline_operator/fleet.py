@@ -1,11 +1,17 @@
 """The fleet-wide settings every bot shares: image, default parameters, resources, rollout and
 lifecycle knobs. They live in one ConfigMap (key ``fleet.yaml``) that a person edits; a change
 rolls out in batches (see ``rollout``).
+
+Which ConfigMap is named by the operator's own flag (``--fleet-configmap``, set by the chart),
+never found by its label: whoever may create a ConfigMap in the namespace must not choose every
+bot's image and risk service. The label only lets the operator notice (and count) impostors.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Literal
+from urllib import parse as urlparse
 
 import pydantic
 import yaml
@@ -15,6 +21,46 @@ from touchline_operator import params
 
 FLEET_KEY = "fleet.yaml"
 FLEET_LABEL = "touchline.dev/fleet"
+DEFAULT_CONFIGMAP = "touchline-fleet"
+"""The fleet ConfigMap's name when ``--fleet-configmap`` is not given (the chart always gives
+it: ``<release fullname>-fleet``)."""
+IMAGE_MAX_CHARS = 255
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_IMAGE_REFERENCE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+    r"(?::[0-9]{1,5})?/)?"  # an optional registry host[:port]/
+    rf"{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"  # the repository path
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"  # an optional tag
+    r"(?:@sha256:[a-f0-9]{64})?"  # an optional digest
+)
+"""The shape of a container image reference (the distribution project's grammar, simplified)."""
+HTTP_SCHEMES = frozenset({"http", "https"})
+WS_SCHEMES = frozenset({"ws", "wss"})
+
+
+def check_image(value: str) -> str:
+    """An image reference, or ``ValueError`` saying why not."""
+    if len(value) > IMAGE_MAX_CHARS or not _IMAGE_REFERENCE.fullmatch(value):
+        raise ValueError(f"image is not an image reference: {value[:80]!r}")
+    return value
+
+
+def check_url(value: str, schemes: frozenset[str], *, what: str) -> str:
+    """A URL with one of ``schemes`` and a host, without credentials, query or fragment."""
+    parts = urlparse.urlsplit(value)
+    if parts.scheme not in schemes:
+        raise ValueError(f"{what} must be {' or '.join(sorted(schemes))}: {value[:80]!r}")
+    if not parts.hostname or any(c.isspace() for c in value):
+        raise ValueError(f"{what} has no host: {value[:80]!r}")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"{what} must not carry credentials")
+    if parts.query or parts.fragment:
+        raise ValueError(f"{what} must not carry a query or fragment: {value[:80]!r}")
+    try:
+        _ = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{what} has a bad port: {value[:80]!r}") from exc
+    return value
 
 
 class _Model(pydantic.BaseModel):
@@ -63,6 +109,16 @@ class Venues(_Model):
     poly_clob_url: str = ""
     poly_ws_url: str = ""
 
+    @pydantic.field_validator("kalshi_rest_url", "poly_clob_url")
+    @classmethod
+    def _http_url(cls, value: str, info: pydantic.ValidationInfo) -> str:
+        return check_url(value, HTTP_SCHEMES, what=str(info.field_name)) if value else value
+
+    @pydantic.field_validator("kalshi_ws_url", "poly_ws_url")
+    @classmethod
+    def _ws_url(cls, value: str, info: pydantic.ValidationInfo) -> str:
+        return check_url(value, WS_SCHEMES, what=str(info.field_name)) if value else value
+
     def env(self) -> list[tuple[str, str]]:
         """The bot's environment variables for the overrides that are set."""
         pairs = (
@@ -78,7 +134,7 @@ class Fleet(_Model):
     """Everything the operator renders that is not in a ``SoccerMarket``."""
 
     image: str = "touchline:latest"
-    image_pull_policy: str = pydantic.Field(default="IfNotPresent")
+    image_pull_policy: Literal["Always", "IfNotPresent", "Never"] = "IfNotPresent"
     defaults: params.Overrides = params.Overrides()
     """The fleet's parameter defaults, layered over the seed's and under each market's."""
     resources: Resources = Resources()
@@ -88,6 +144,16 @@ class Fleet(_Model):
     venues: Venues = Venues()
     metrics_port: int = pydantic.Field(default=9100, ge=1024, le=65535)
     health_port: int = pydantic.Field(default=8081, ge=1024, le=65535)
+
+    @pydantic.field_validator("image")
+    @classmethod
+    def _image(cls, value: str) -> str:
+        return check_image(value)
+
+    @pydantic.field_validator("risk_service_url")
+    @classmethod
+    def _risk_url(cls, value: str) -> str:
+        return check_url(value, HTTP_SCHEMES, what="riskServiceUrl")
 
     def rollout_fingerprint(self) -> str:
         """Version of what a rollout carries to every bot: everything rendered into the

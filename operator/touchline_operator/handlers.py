@@ -151,11 +151,25 @@ async def pod_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
 
 @kopf.on.event("", "v1", "configmaps", labels={fleet.FLEET_LABEL: "true"})
 async def fleet_event(event: kopf.RawEvent, memo: Any, **_: Any) -> None:
-    """The fleet settings changed: start (or restart) the staged rollout."""
+    """The fleet settings changed: start (or restart) the staged rollout. Only the ConfigMap the
+    operator's flags name counts; another one carrying the label is an impostor (or a mistake):
+    ignored, logged and counted."""
     state: runtime.State = memo.state
     if event.get("type") == "DELETED":
         return
     body: dict[str, Any] = dict(event.get("object") or {})
+    if not reconcile.is_fleet_config_map(state.ctx, body):
+        meta = body.get("metadata") or {}
+        state.metrics.fleet_ignored.inc()
+        log.warning(
+            "a ConfigMap labelled %s=true that is not the fleet ConfigMap was ignored",
+            fleet.FLEET_LABEL,
+            extra={
+                "configmap": f"{meta.get('namespace')}/{meta.get('name')}",
+                "fleet_configmap": f"{state.ctx.fleet_namespace}/{state.ctx.fleet_name}",
+            },
+        )
+        return
     try:
         new = fleet.parse(body.get("data"))
     except (ValueError, TypeError) as exc:

@@ -12,7 +12,7 @@ from typing import Any
 
 import kopf
 
-from touchline_operator import runtime
+from touchline_operator import fleet, runtime
 
 
 def options_from(args: argparse.Namespace) -> runtime.Options:
@@ -21,7 +21,7 @@ def options_from(args: argparse.Namespace) -> runtime.Options:
     return runtime.Options(
         namespaces=namespaces,
         fleet_namespace=args.fleet_namespace or namespaces[0],
-        fleet_name=args.fleet_configmap or "",
+        fleet_name=args.fleet_configmap,
         kubeconfig=args.kubeconfig,
         metrics_port=args.metrics_port,
     )
@@ -72,7 +72,9 @@ def register(subparsers: Any) -> None:
     cmd.add_argument("--namespace", action="append", help="namespace to watch (repeatable)")
     cmd.add_argument("--fleet-namespace", default=None, help="where the fleet ConfigMap lives")
     cmd.add_argument(
-        "--fleet-configmap", default=None, help="default: the one labelled touchline.dev/fleet"
+        "--fleet-configmap",
+        default=fleet.DEFAULT_CONFIGMAP,
+        help="the one ConfigMap the fleet settings are read from (no other is read)",
     )
     cmd.add_argument("--kubeconfig", default=None, help="default: in-cluster, then ~/.kube/config")
     cmd.add_argument("--liveness", default=None, help="e.g. http://0.0.0.0:8080/healthz")

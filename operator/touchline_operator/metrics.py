@@ -40,6 +40,12 @@ class OperatorMetrics:
             "Fleet settings refused as invalid (the last good ones stay in force).",
             registry=registry,
         )
+        self.fleet_ignored = Counter(
+            "touchline_operator_fleet_config_ignored_total",
+            "ConfigMaps labelled touchline.dev/fleet=true that are not the one the operator's"
+            " flags name: never read.",
+            registry=registry,
+        )
         self.rollout_markets = Gauge(
             "touchline_operator_rollout_markets",
             "Markets of the current rollout by progress (planned, done, deferred, failed).",

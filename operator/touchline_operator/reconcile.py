@@ -35,7 +35,8 @@ class Context:
     kube: kube.Kube
     fleet_namespace: str
     fleet_name: str
-    """Empty: the ConfigMap labelled ``touchline.dev/fleet=true`` in ``fleet_namespace``."""
+    """The one ConfigMap the fleet settings are read from (the operator's flag names it); no
+    other is ever read, whatever its labels."""
     now: Callable[[], str]
     events: EventSink
     last_fleet: fleet.Fleet = field(default_factory=fleet.Fleet)
@@ -60,12 +61,14 @@ async def load_fleet(ctx: Context) -> fleet.Fleet:
 
 
 async def _fleet_config_map(ctx: Context) -> Obj | None:
-    if ctx.fleet_name:
-        return await ctx.kube.get("ConfigMap", ctx.fleet_namespace, ctx.fleet_name)
-    found = await ctx.kube.list(
-        "ConfigMap", ctx.fleet_namespace, label_selector=f"{fleet.FLEET_LABEL}=true"
-    )
-    return min(found, key=lambda cm: str(cm["metadata"]["name"]), default=None)
+    return await ctx.kube.get("ConfigMap", ctx.fleet_namespace, ctx.fleet_name)
+
+
+def is_fleet_config_map(ctx: Context, body: Obj) -> bool:
+    """Whether ``body`` is the ConfigMap the operator's flags name (and not any other that
+    carries the fleet label)."""
+    meta = body.get("metadata") or {}
+    return (meta.get("namespace"), meta.get("name")) == (ctx.fleet_namespace, ctx.fleet_name)
 
 
 def _market(body: Obj, spec: models.SoccerMarketSpec) -> render.Market:

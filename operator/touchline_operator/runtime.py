@@ -18,7 +18,7 @@ import prometheus_client
 from kubernetes_asyncio import client as k8s_client
 from kubernetes_asyncio import config as k8s_config
 
-from touchline_operator import clock, kube, metrics, reconcile
+from touchline_operator import clock, fleet, kube, metrics, reconcile
 from touchline_operator import status as status_mod
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,8 @@ class Options:
 
     namespaces: tuple[str, ...]
     fleet_namespace: str
-    fleet_name: str = ""
+    fleet_name: str = fleet.DEFAULT_CONFIGMAP
+    """The one ConfigMap the fleet settings are read from."""
     kubeconfig: str | None = None
     metrics_port: int | None = None
     """None: no HTTP server (tests read the registry directly)."""

@@ -63,3 +63,34 @@ def test_a_failed_revision_stays_stopped(annotation: str | None, stopped: bool) 
     text = annotation.replace("REV", new.rollout_fingerprint()) if annotation else None
     meta = {"annotations": {rollout_runner.ROLLOUT_ANNOTATION: text}} if text else {}
     assert rollout_runner.already_stopped({"metadata": meta}, new) is stopped
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["touchline:2.0", "ghcr.io/acme/touchline:v1.2.3", "localhost:5000/touchline",
+     "registry.example/team/touchline@sha256:" + "a" * 64, "touchline"],
+)  # fmt: skip
+def test_image_references_are_accepted(image: str) -> None:
+    assert fleet.parse({"fleet.yaml": f"image: '{image}'\n"}).image == image
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("image: 'evil; rm -rf /'\n", id="image-with-spaces"),
+        pytest.param("image: 'Touchline:1'\n", id="image-uppercase-repository"),
+        pytest.param("image: ''\n", id="image-empty"),
+        pytest.param(f"image: 'a:{'x' * 300}'\n", id="image-too-long"),
+        pytest.param("imagePullPolicy: Sometimes\n", id="pull-policy"),
+        pytest.param("riskServiceUrl: 'file:///etc/passwd'\n", id="risk-url-file"),
+        pytest.param("riskServiceUrl: 'http://'\n", id="risk-url-no-host"),
+        pytest.param("riskServiceUrl: 'http://u:p@evil:8080'\n", id="risk-url-credentials"),
+        pytest.param("riskServiceUrl: 'http://evil:8080/?x=1'\n", id="risk-url-query"),
+        pytest.param("riskServiceUrl: 'http://evil:99999'\n", id="risk-url-port"),
+        pytest.param("venues: {kalshiRestUrl: 'ws://sim:8080'}\n", id="rest-url-ws"),
+        pytest.param("venues: {polyWsUrl: 'http://sim:8080'}\n", id="ws-url-http"),
+    ],
+)
+def test_fleet_image_and_urls_are_validated(text: str) -> None:
+    with pytest.raises(ValueError, match=r"image|Url|url|imagePullPolicy|port"):
+        fleet.parse({"fleet.yaml": text})
