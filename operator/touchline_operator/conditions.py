@@ -57,6 +57,8 @@ class Observed:
     """Everything the operator knows about one market at one reconcile."""
 
     spec_error: str | None = None
+    spec_reason: str = "InvalidSpec"
+    """``NotAllowed`` when the spec is well-formed but asks for what the installation refuses."""
     apply_error: str | None = None
     desired_params_version: str | None = None
     deployment: DeploymentState | None = None
@@ -98,7 +100,7 @@ def _settlement(obs: Observed) -> Condition:
 
 def _degraded(obs: Observed, settlement: Condition) -> Condition:
     if obs.spec_error:
-        return Condition("Degraded", TRUE, "InvalidSpec", obs.spec_error)
+        return Condition("Degraded", TRUE, obs.spec_reason, obs.spec_error)
     if obs.apply_error:
         return Condition("Degraded", TRUE, "ApplyFailed", obs.apply_error)
     if obs.pod_problem is not None:

@@ -10,7 +10,8 @@ bot's image and risk service. The label only lets the operator notice (and count
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 from urllib import parse as urlparse
 
 import pydantic
@@ -130,6 +131,22 @@ class Venues(_Model):
         return [(name, value) for name, value in pairs if value]
 
 
+CeilingDollars = Annotated[Decimal, pydantic.Field(gt=0, decimal_places=6)]
+
+
+class Ceilings(_Model):
+    """The account's ceilings on any one market's limits, whoever sets them (the fleet's
+    defaults or a ``SoccerMarket``'s overrides): a market resolving above one is refused."""
+
+    notional_dollars: CeilingDollars = Decimal(125)
+    """Per-order, per-position, total and fill-rate notional limits (the chart: the
+    RiskPolicy's ``maxTotalNotionalDollars``)."""
+    drawdown_dollars: CeilingDollars = Decimal(50)
+    """The per-market drawdown limit (the chart: the RiskPolicy's ``maxDrawdownDollars``)."""
+    order_contracts: Decimal = pydantic.Field(default=Decimal(100), gt=0, decimal_places=2)
+    """Contracts in one order (``quoting.maxOrderContracts``)."""
+
+
 class Fleet(_Model):
     """Everything the operator renders that is not in a ``SoccerMarket``."""
 
@@ -142,6 +159,7 @@ class Fleet(_Model):
     lifecycle: Lifecycle = Lifecycle()
     risk_service_url: str = "http://touchline-risk:8080"
     venues: Venues = Venues()
+    ceilings: Ceilings = Ceilings()
     metrics_port: int = pydantic.Field(default=9100, ge=1024, le=65535)
     health_port: int = pydantic.Field(default=8081, ge=1024, le=65535)
 

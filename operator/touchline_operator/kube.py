@@ -138,6 +138,19 @@ class Kube:
             return created, True
         return await self.patch(obj["kind"], meta["namespace"], meta["name"], obj), False
 
+    async def create_if_absent(self, obj: Obj) -> bool:
+        """Create the object unless one of its name exists (that one is left untouched: its
+        owner may be writing it); True when created."""
+        meta = obj["metadata"]
+        collection = _collection(obj["kind"], meta["namespace"])
+        try:
+            await self._call("POST", collection, body=obj, query=[("fieldManager", FIELD_MANAGER)])
+        except RejectedError as exc:
+            if exc.status != 409:
+                raise
+            return False
+        return True
+
     async def delete(self, kind: str, namespace: str, name: str) -> bool:
         """Delete (background propagation); False when it was already gone."""
         path = f"{_collection(kind, namespace)}/{name}"

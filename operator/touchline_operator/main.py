@@ -12,7 +12,7 @@ from typing import Any
 
 import kopf
 
-from touchline_operator import fleet, runtime
+from touchline_operator import fleet, policy, runtime
 
 
 def options_from(args: argparse.Namespace) -> runtime.Options:
@@ -22,6 +22,10 @@ def options_from(args: argparse.Namespace) -> runtime.Options:
         namespaces=namespaces,
         fleet_namespace=args.fleet_namespace or namespaces[0],
         fleet_name=args.fleet_configmap,
+        market_policy=policy.MarketPolicy(
+            allowed_key_secrets=frozenset(args.allowed_key_secret or [policy.DEFAULT_KEY_SECRET]),
+            allow_prod=args.allow_prod,
+        ),
         kubeconfig=args.kubeconfig,
         metrics_port=args.metrics_port,
     )
@@ -75,6 +79,17 @@ def register(subparsers: Any) -> None:
         "--fleet-configmap",
         default=fleet.DEFAULT_CONFIGMAP,
         help="the one ConfigMap the fleet settings are read from (no other is read)",
+    )
+    cmd.add_argument(
+        "--allowed-key-secret",
+        action="append",
+        help="a Secret a SoccerMarket may name as its Kalshi key (repeatable;"
+        f" default: {policy.DEFAULT_KEY_SECRET} only)",
+    )
+    cmd.add_argument(
+        "--allow-prod",
+        action="store_true",
+        help="let a SoccerMarket trade on Kalshi prod (default: demo only)",
     )
     cmd.add_argument("--kubeconfig", default=None, help="default: in-cluster, then ~/.kube/config")
     cmd.add_argument("--liveness", default=None, help="e.g. http://0.0.0.0:8080/healthz")

@@ -28,10 +28,13 @@ Weight = Annotated[Decimal, pydantic.Field(ge=0, le=1, decimal_places=4)]
 """A fraction in [0, 1], exact to one basis point."""
 PriceDollars = Annotated[Decimal, pydantic.Field(ge=0, le=1, decimal_places=4)]
 """A price or price distance in dollars per contract, on the 1/10,000 $ grid."""
-PositiveDollars = Annotated[Decimal, pydantic.Field(gt=0, decimal_places=6)]
-"""A positive money limit in dollars, exact to the micro-dollar."""
+PositiveDollars = Annotated[Decimal, pydantic.Field(gt=0, lt=1_000_000, decimal_places=6)]
+"""A positive money limit in dollars below $1,000,000 (as the CRD), exact to the micro-dollar;
+the fleet's ceilings bound it further."""
 PositiveMs = Annotated[int, pydantic.Field(ge=1, le=86_400_000)]
 PositiveCount = Annotated[int, pydantic.Field(ge=1, le=1_000_000)]
+OrderContracts = Annotated[int, pydantic.Field(ge=1, le=10_000)]
+"""Contracts per order (as the CRD); the fleet's ceilings bound it further."""
 
 
 class FeeMode(StrEnum):
@@ -105,9 +108,9 @@ class Quoting(_Section):
     fee_mode: FeeMode | None = None
     conservative_fee_rate: Weight | None = None
     max_order_notional_dollars: PositiveDollars | None = None
-    max_order_contracts: PositiveCount | None = None
+    max_order_contracts: OrderContracts | None = None
     depth_fraction: Weight | None = None
-    min_order_contracts: PositiveCount | None = None
+    min_order_contracts: OrderContracts | None = None
     inventory_skew_per_contract_dollars: PriceDollars | None = None
     inventory_size_taper: Weight | None = None
     ladder_levels: Annotated[int, pydantic.Field(ge=1, le=10)] | None = None

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from touchline_operator import conditions, fleet, kube, models, render, status
+from touchline_operator import conditions, fleet, kube, models, policy, render, status
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ class Context:
     fleet_watched: bool = False
     """The fleet ConfigMap's watch delivered it: ``last_fleet`` is current, no need to read."""
     fleet_errors: int = 0
+    market_policy: policy.MarketPolicy = field(default_factory=policy.MarketPolicy)
+    """Which key Secrets and Kalshi environments a market may name (the operator's flags)."""
 
 
 async def load_fleet(ctx: Context) -> fleet.Fleet:
@@ -71,6 +73,19 @@ def is_fleet_config_map(ctx: Context, body: Obj) -> bool:
     return (meta.get("namespace"), meta.get("name")) == (ctx.fleet_namespace, ctx.fleet_name)
 
 
+def checked_spec(ctx: Context, body: Obj) -> models.SoccerMarketSpec:
+    """The market's spec, parsed and within what the installation allows (``InvalidSpecError``
+    or its ``policy.NotAllowedError`` otherwise)."""
+    spec = models.parse_spec(body.get("spec") or {})
+    ctx.market_policy.check(spec)
+    return spec
+
+
+def _spec_refused(exc: models.InvalidSpecError) -> conditions.Observed:
+    reason = "NotAllowed" if isinstance(exc, policy.NotAllowedError) else "InvalidSpec"
+    return conditions.Observed(spec_error=str(exc), spec_reason=reason)
+
+
 def _market(body: Obj, spec: models.SoccerMarketSpec) -> render.Market:
     meta = body["metadata"]
     owner = render.Owner(name=meta["name"], uid=meta["uid"])
@@ -89,14 +104,18 @@ async def ensure(ctx: Context, body: Obj, *, rollout_to: fleet.Fleet | None = No
     live_cm = await ctx.kube.get("ConfigMap", meta["namespace"], render.bot_name(meta["name"]))
     pinned = rollout_to or render.pinned_fleet(await load_fleet(ctx), live_cm)
     try:
-        market = _market(body, models.parse_spec(body.get("spec") or {}))
+        market = _market(body, checked_spec(ctx, body))
+        policy.check_ceilings(render.resolved_params(market, pinned), pinned.ceilings)
         version = render.params_version(market, pinned)
     except models.InvalidSpecError as exc:
-        await publish(ctx, body, conditions.Observed(spec_error=str(exc)))
+        await publish(ctx, body, _spec_refused(exc))
         raise
     scaled_down = status.bot_done(st)
     applied: dict[str, Obj] = {}
     try:
+        # The bot's Lease exists before its pod: the bot may only get and update it, by name
+        # (Kubernetes cannot narrow "create" by name, so bots get no "create" at all).
+        await ctx.kube.create_if_absent(render.lease(market))
         for obj in render.children(market, pinned, replicas=0 if scaled_down else 1):
             applied[obj["kind"]], _ = await ctx.kube.apply(obj)
     except kube.RejectedError as exc:
@@ -136,9 +155,12 @@ async def refresh(
     if meta.get("deletionTimestamp") or status.children_deleted(st) or not st.get("configVersion"):
         return  # being deleted, cleaned up, or ensure() has not run yet (it publishes itself)
     try:
-        models.parse_spec(body.get("spec") or {})
+        market = _market(body, checked_spec(ctx, body))
+        policy.check_ceilings(
+            render.resolved_params(market, ctx.last_fleet), ctx.last_fleet.ceilings
+        )
     except models.InvalidSpecError:
-        return  # ensure() already published InvalidSpec; nothing observed can change that
+        return  # ensure() already published why; nothing observed can change that
     name, namespace = meta["name"], meta["namespace"]
     dep = deployment or await ctx.kube.get("Deployment", namespace, render.bot_name(name))
     if status.bot_done(st) and dep is not None and (dep.get("spec") or {}).get("replicas"):

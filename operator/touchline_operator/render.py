@@ -196,12 +196,20 @@ def role(market: Market) -> Obj:
              "verbs": ["get"]},
             {"apiGroups": [models.GROUP], "resources": [f"{models.PLURAL}/status"],
              "resourceNames": own, "verbs": ["get", "patch"]},
-            # Kubernetes cannot narrow "create" by name; the bot creates its Lease once.
-            {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]},
+            # Kubernetes cannot narrow "create" by name, so the operator creates the Lease
+            # (``lease``) and the bot may only read and update its own.
             {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"],
              "resourceNames": [lease_name(market.name)], "verbs": ["get", "update", "patch"]},
         ],
     }  # fmt: skip
+
+
+def lease(market: Market) -> Obj:
+    """The market's Lease, free (no holder), owned by the market. Created once by the operator
+    and never patched by it: the bot holding it replaces it on every renewal."""
+    meta = _metadata(market)
+    meta["name"] = lease_name(market.name)
+    return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": meta, "spec": {}}
 
 
 def role_binding(market: Market) -> Obj:

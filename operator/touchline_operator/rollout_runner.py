@@ -37,15 +37,20 @@ def _in_play(spec: models.SoccerMarketSpec, now: str) -> bool:
 
 
 def _target(
-    body: Obj, namespace: str, config_maps: dict[str, Obj], new: fleet.Fleet, now: str
+    ctx: reconcile.Context,
+    body: Obj,
+    namespace: str,
+    config_maps: dict[str, Obj],
+    new: fleet.Fleet,
+    now: str,
 ) -> rollout.Target | None:
     meta = body["metadata"]
     if meta.get("deletionTimestamp") or status_mod.children_deleted(body.get("status") or {}):
         return None
     try:
-        spec = models.parse_spec(body.get("spec") or {})
+        spec = reconcile.checked_spec(ctx, body)
     except models.InvalidSpecError:
-        return None  # its own reconcile reports it; a rollout cannot fix it
+        return None  # its own reconcile reports it (invalid or not allowed); no rollout fixes it
     live_cm = config_maps.get(render.bot_name(meta["name"]))
     market = render.Market(meta["name"], namespace, spec, render.Owner(meta["name"], meta["uid"]))
     old = render.pinned_fleet(new, live_cm)
@@ -70,7 +75,7 @@ async def _targets(
         live = await kube.list("ConfigMap", namespace, label_selector=render.MARKET_LABEL)
         config_maps = {cm["metadata"]["name"]: cm for cm in live}
         for body in await kube.list(models.KIND, namespace):
-            target = _target(body, namespace, config_maps, new, now)
+            target = _target(state.ctx, body, namespace, config_maps, new, now)
             if target is not None:
                 targets.append(target)
                 bodies[target.name] = body

@@ -18,7 +18,7 @@ import prometheus_client
 from kubernetes_asyncio import client as k8s_client
 from kubernetes_asyncio import config as k8s_config
 
-from touchline_operator import clock, fleet, kube, metrics, reconcile
+from touchline_operator import clock, fleet, kube, metrics, policy, reconcile
 from touchline_operator import status as status_mod
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ class Options:
     fleet_namespace: str
     fleet_name: str = fleet.DEFAULT_CONFIGMAP
     """The one ConfigMap the fleet settings are read from."""
+    market_policy: policy.MarketPolicy = field(default_factory=policy.MarketPolicy)
+    """Which key Secrets and Kalshi environments a SoccerMarket may name."""
     kubeconfig: str | None = None
     metrics_port: int | None = None
     """None: no HTTP server (tests read the registry directly)."""
@@ -106,6 +108,7 @@ class State:
                 kube=kube.Kube(api),
                 fleet_namespace=options.fleet_namespace,
                 fleet_name=options.fleet_name,
+                market_policy=options.market_policy,
                 now=clock.now_rfc3339,
                 events=post_event,
             )

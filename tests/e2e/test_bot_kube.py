@@ -31,7 +31,7 @@ def crds(k8s: cluster.ControlPlane) -> Iterator[None]:
 
 
 def _market(k8s: cluster.ControlPlane, namespace: str, name: str) -> render.Market:
-    """Create the SoccerMarket and the identity and Role the operator renders for it."""
+    """Create the SoccerMarket and the identity, Role and Lease the operator renders for it."""
     k8s.apply(operator_harness.market(name, namespace))
     obj = k8s.get_json("sm", name, namespace=namespace)
     market = render.Market(
@@ -40,7 +40,9 @@ def _market(k8s: cluster.ControlPlane, namespace: str, name: str) -> render.Mark
         spec=models.SoccerMarketSpec.model_validate(obj["spec"]),
         owner=render.Owner(name=name, uid=obj["metadata"]["uid"]),
     )
-    for child in (render.service_account(market), render.role(market), render.role_binding(market)):
+    children = (render.service_account(market), render.role(market), render.role_binding(market),
+                render.lease(market))  # fmt: skip
+    for child in children:
         k8s.apply(child)
     return market
 
@@ -59,7 +61,7 @@ def home_kubeconfig(k8s: cluster.ControlPlane, namespace: str, crds: None) -> An
 
     cluster.eventually(
         lambda: (
-            can("create", "leases.coordination.k8s.io")
+            can("update", f"leases.coordination.k8s.io/{render.lease_name('home')}")
             and can("patch", "soccermarkets.touchline.dev/home", "--subresource=status")
         ),
         "the bot's RBAC",
@@ -97,6 +99,7 @@ async def test_the_lease_is_acquired_renewed_and_released(
     assert spec["holderIdentity"] == "pod-a"
     assert spec["leaseDurationSeconds"] == DURATION_SECS
     assert spec["renewTime"].startswith("2030-03-17T17:46:40")
+    first_transitions = spec["leaseTransitions"]
 
     await mine.renew(START_MS + 5_000)
     spec = (await _stored_lease(k8s, namespace))["spec"]
@@ -108,7 +111,7 @@ async def test_the_lease_is_acquired_renewed_and_released(
     successor = _lease(bot_api, namespace, "pod-b")
     await successor.acquire(START_MS + 6_000)
     spec = (await _stored_lease(k8s, namespace))["spec"]
-    assert (spec["holderIdentity"], spec["leaseTransitions"]) == ("pod-b", 1)
+    assert (spec["holderIdentity"], spec["leaseTransitions"]) == ("pod-b", first_transitions + 1)
 
 
 @pytest.mark.parametrize(

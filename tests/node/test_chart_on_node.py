@@ -64,6 +64,8 @@ def _values(image: str) -> dict[str, Any]:
     repository, _, tag = image.rpartition(":")
     return {
         "image": {"repository": repository, "tag": tag, "pullPolicy": "Never"},
+        # An allowed key Secret that does not exist: the market says SecretMissing (below).
+        "kalshi": {"allowedKeySecrets": ["no-such-secret"]},
         "risk": {"clusterIP": "10.0.0.50"},
         "simulators": {
             "enabled": True,

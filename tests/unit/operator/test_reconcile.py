@@ -9,7 +9,7 @@ import pytest
 
 from tests.unit.operator import samples
 from tests.unit.operator.fake_api import FakeApi
-from touchline_operator import kube, models, reconcile
+from touchline_operator import kube, models, policy, reconcile
 
 NS = "ns"
 MARKET_PATH = f"/apis/touchline.dev/v1alpha1/namespaces/{NS}/soccermarkets/m"
@@ -114,3 +114,59 @@ async def test_cleanup_deletes_children_once_the_delay_passed(
     assert api.objects[MARKET_PATH]["status"]["childrenDeletedAt"] == "2030-01-01T01:00:00Z"
     recent = {"bot": {"state": "DONE"}, "doneAt": "2030-01-01T00:59:00Z"}
     assert await reconcile.cleanup_if_due(ctx, _body(recent)) is False
+
+
+LEASE_PATH = f"/apis/coordination.k8s.io/v1/namespaces/{NS}/leases/tl-market-m"
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        pytest.param({"kalshi__keySecretName": "risk-admin-token"}, "keySecretName",
+                     id="secret-not-allowed"),
+        pytest.param({"kalshi__env": "prod"}, "prod", id="prod-not-allowed"),
+    ],
+)  # fmt: skip
+async def test_a_market_asking_for_what_the_installation_refuses_gets_no_children(
+    fake: tuple[FakeApi, kube.Kube], changes: dict[str, Any], named: str
+) -> None:
+    api, k = fake
+    api.objects[MARKET_PATH] = _body()
+    with pytest.raises(policy.NotAllowedError):
+        await reconcile.ensure(_context(k, []), _body(**changes))
+    degraded = api.objects[MARKET_PATH]["status"]["conditions"][-1]
+    assert (degraded["type"], degraded["status"], degraded["reason"]) == (
+        "Degraded", "True", "NotAllowed"
+    )  # fmt: skip
+    assert named in degraded["message"]
+    assert not any(path in api.objects for path in (*CHILD_PATHS, LEASE_PATH))
+
+
+async def test_an_allowed_secret_and_prod_pass_when_the_installation_allows_them(
+    fake: tuple[FakeApi, kube.Kube],
+) -> None:
+    api, k = fake
+    api.objects[MARKET_PATH] = _body()
+    ctx = _context(k, [])
+    ctx.market_policy = policy.MarketPolicy(
+        allowed_key_secrets=frozenset({"touchline-kalshi", "desk-b"}), allow_prod=True
+    )
+    await reconcile.ensure(ctx, _body(kalshi__keySecretName="desk-b", kalshi__env="prod"))
+    assert all(path in api.objects for path in CHILD_PATHS)
+
+
+async def test_the_operator_creates_the_bots_lease_once_and_never_writes_it_again(
+    fake: tuple[FakeApi, kube.Kube],
+) -> None:
+    api, k = fake
+    api.objects[MARKET_PATH] = _body()
+    ctx = _context(k, [])
+    await reconcile.ensure(ctx, _body())
+    lease = api.objects[LEASE_PATH]
+    assert lease["spec"] == {}
+    assert lease["metadata"]["ownerReferences"][0]["uid"] == "u-1"
+    lease["spec"] = {"holderIdentity": "pod-a"}  # the bot took it
+    await reconcile.ensure(ctx, _body())
+    assert api.objects[LEASE_PATH]["spec"] == {"holderIdentity": "pod-a"}
+    writes = [m for m, path, _ in api.calls if path.startswith(LEASE_PATH.rsplit("/", 1)[0])]
+    assert writes == ["POST", "POST"]  # the second refused as a conflict, nothing patched
