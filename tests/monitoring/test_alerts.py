@@ -1,15 +1,24 @@
 """Alerts: promtool accepts the rules, every alert has a firing and a silent unit test, and every
-alert links to a written runbook section."""
+alert links to a written runbook section.
+
+The unit tests' scrape-target labels (``job``, ``namespace``, ``pod`` ...) are not written in
+``alerts_test.yaml``: it names them ``$BOT_JOB``, ``$BOT_TARGET`` (all of a target's labels as a
+series selector) and so on, and they are filled in from the chart as ``helm template`` renders it
+(``chart_targets``), so an alert whose selector drifts from what the chart produces fails here.
+"""
 
 from __future__ import annotations
 
 import re
 import shutil
+import string
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.monitoring import chart_targets
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "helm" / "touchline" / "files" / "prometheus-rules.yaml"
@@ -35,9 +44,41 @@ def test_promtool_check_rules_passes() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_promtool_unit_tests_pass() -> None:
+def target_placeholders(targets: dict[str, dict[str, str]]) -> dict[str, str]:
+    """``BOT_JOB``, ``BOT_POD`` ... per label and ``BOT_TARGET`` (``job="…", …``) per component."""
+    values: dict[str, str] = {}
+    for component, labels in targets.items():
+        prefix = component.upper()
+        for label, value in labels.items():
+            values[f"{prefix}_{label.upper()}"] = value
+        values[f"{prefix}_TARGET"] = ", ".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    return values
+
+
+def rendered_tests(directory: Path) -> Path:
+    """``alerts_test.yaml`` with the chart's target labels filled in, next to the real rules."""
+    text = string.Template(TESTS.read_text()).substitute(
+        target_placeholders(chart_targets.targets())
+    )
+    document = yaml.safe_load(text)
+    document["rule_files"] = [str(RULES)]
+    path = directory / "alerts_test.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
+def test_up_series_use_the_chart_labels_not_hand_written_ones() -> None:
+    for series in re.findall(r"up\{[^}]*\}", TESTS.read_text()):
+        assert series.startswith("up{$"), series
+        assert "job=" not in series, series
+
+
+def test_promtool_unit_tests_pass(tmp_path: Path) -> None:
     result = subprocess.run(
-        [_promtool(), "test", "rules", str(TESTS)], capture_output=True, text=True, check=False
+        [_promtool(), "test", "rules", str(rendered_tests(tmp_path))],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
