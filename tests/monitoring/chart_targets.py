@@ -37,12 +37,12 @@ COMPONENT = "app.kubernetes.io/component"
 Obj = dict[str, Any]
 
 
-def rendered_chart() -> list[Obj]:
-    """The chart's objects with the monitoring API present."""
+def rendered_chart(*extra: str) -> list[Obj]:
+    """The chart's objects with the monitoring API present (``extra``: more helm arguments)."""
     result = subprocess.run(
         [
             str(binaries.bin_dir() / "helm"), "template", RELEASE, str(CHART),
-            "--namespace", NAMESPACE, "--api-versions", MONITORING_API,
+            "--namespace", NAMESPACE, "--api-versions", MONITORING_API, *extra,
         ],
         capture_output=True, text=True, check=False,
     )  # fmt: skip

@@ -112,3 +112,33 @@ def test_every_alert_is_complete_and_has_a_runbook(alert: dict[str, object]) -> 
         for h in re.findall(r"^## (.+)$", RUNBOOKS.read_text(), re.M)
     }
     assert anchor in headings, f"docs/runbooks.md has no section for #{anchor}"
+
+
+def _rendered_runbook_urls(*extra: str) -> list[str]:
+    rule = next(d for d in chart_targets.rendered_chart(*extra) if d["kind"] == "PrometheusRule")
+    return [
+        r["annotations"]["runbook_url"]
+        for group in rule["spec"]["groups"]
+        for r in group["rules"]
+        if "alert" in r
+    ]
+
+
+def test_the_chart_links_every_alert_to_its_section_of_the_repository_runbooks() -> None:
+    urls = _rendered_runbook_urls()
+    assert len(urls) == len(_alerts())
+    sections = {
+        re.sub(r"[^a-z0-9-]", "", h.lower().replace(" ", "-"))
+        for h in re.findall(r"^## (.+)$", RUNBOOKS.read_text(), re.M)
+    }
+    for url in urls:
+        path, _, anchor = url.partition("#")
+        assert (ROOT / path) == RUNBOOKS, url
+        assert anchor in sections, url
+
+
+def test_a_runbook_base_url_prefixes_the_repository_path() -> None:
+    base = "https://docs.example.test/touchline/"
+    urls = _rendered_runbook_urls("--set", f"monitoring.runbookBaseUrl={base}")
+    assert urls
+    assert all(u.startswith(f"{base}docs/runbooks.md#") for u in urls), urls
