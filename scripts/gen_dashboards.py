@@ -78,7 +78,8 @@ def _dashboard(
 
 
 def fleet() -> dict[str, Any]:
-    """Fleet overview: states, phases, exposure, drawdown, PnL, fills, rejections, data age."""
+    """Fleet overview: states, phases, exposure, drawdown, PnL (realized and unrealized), fees,
+    positions, fills, rejections, data age."""
     p = [
         _panel(
             1,
@@ -170,6 +171,43 @@ def fleet() -> dict[str, Any]:
                 ("touchline_risk_lease_budget_dollars", "{{market}}"),
             ],
             (0, 29, 24, 8),
+            "currencyUSD",
+        ),
+        _panel(
+            11,
+            "Position by market (contracts)",
+            "timeseries",
+            [("sum by (market) (touchline_position_contracts)", "{{market}}")],
+            (0, 37, 12, 8),
+        ),
+        _panel(
+            12,
+            "Fleet PnL: realized and unrealized",
+            "timeseries",
+            [
+                ("sum by (kind) (touchline_pnl_dollars)", "{{kind}}"),
+                ("sum(touchline_pnl_dollars)", "total"),
+            ],
+            (12, 37, 12, 8),
+            "currencyUSD",
+        ),
+        _panel(
+            13,
+            "Fees paid by market",
+            "timeseries",
+            [
+                ("sum by (market) (touchline_fees_dollars_total)", "{{market}}"),
+                ("sum(touchline_fees_dollars_total)", "fleet"),
+            ],
+            (0, 45, 12, 8),
+            "currencyUSD",
+        ),
+        _panel(
+            14,
+            "Realized and unrealized PnL by market",
+            "timeseries",
+            [("sum by (market, kind) (touchline_pnl_dollars)", "{{market}} {{kind}}")],
+            (12, 45, 12, 8),
             "currencyUSD",
         ),
     ]

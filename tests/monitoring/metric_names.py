@@ -19,6 +19,11 @@ SUFFIXES = {
 
 def exported_names() -> set[str]:
     """Sample names (with their type suffixes) of the bot, the risk service and the operator."""
+    return {name for names in exported_families().values() for name in names}
+
+
+def exported_families() -> dict[str, set[str]]:
+    """Each exported metric family (by its exposition name) and its sample names."""
     registry = CollectorRegistry()
     bot_metrics.BotMetrics(registry)
     risk_metrics.RiskMetrics(registry)
@@ -28,8 +33,7 @@ def exported_names() -> set[str]:
         operator_metrics = None
     if operator_metrics is not None:
         operator_metrics.OperatorMetrics(registry)
-    names: set[str] = set()
-    for family in registry.collect():
-        for suffix in SUFFIXES.get(family.type, ("",)):
-            names.add(family.name + suffix)
-    return names
+    return {
+        family.name: {family.name + suffix for suffix in SUFFIXES.get(family.type, ("",))}
+        for family in registry.collect()
+    }
