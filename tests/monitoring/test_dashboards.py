@@ -82,10 +82,7 @@ UNUSED = {
     "touchline_fills_caught_up",
     "touchline_lease_budget_dollars",
     "touchline_malformed_frames",
-    "touchline_operator_fleet_config_errors",
     "touchline_operator_reconcile_duration_seconds",
-    "touchline_operator_rollout_batches",
-    "touchline_operator_rollout_markets",
     "touchline_param_reloads",
     "touchline_params_info",
     "touchline_quote_size_contracts",
@@ -93,7 +90,6 @@ UNUSED = {
     "touchline_risk_auth_failures",
     "touchline_risk_crosscheck_mismatches",
     "touchline_risk_halt_info",
-    "touchline_risk_state_write_failures",
     "touchline_sequence_gaps",
 }
 
