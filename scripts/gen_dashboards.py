@@ -215,7 +215,8 @@ def fleet() -> dict[str, Any]:
 
 
 def market() -> dict[str, Any]:
-    """Market drill-down: fair against both venues and our quotes, position, PnL, latencies."""
+    """Market drill-down: fair against both venues and our quotes, position, PnL, latencies,
+    feed repairs, fills, the lease and parameter reloads."""
     p = [
         _panel(
             1,
@@ -334,6 +335,58 @@ def market() -> dict[str, Any]:
             ],
             (0, 34, 24, 6),
         ),
+        _panel(
+            11,
+            "Feed repairs: sequence gaps, malformed frames, fills caught up",
+            "timeseries",
+            [
+                (
+                    f"sum by (market) (increase(touchline_sequence_gaps_total{{{M}}}[$__rate_interval]))",
+                    "gaps {{market}}",
+                ),
+                (
+                    f"sum by (market, venue) (increase(touchline_malformed_frames_total{{{M}}}[$__rate_interval]))",
+                    "malformed {{venue}} {{market}}",
+                ),
+                (
+                    f"sum by (market) (increase(touchline_fills_caught_up_total{{{M}}}[$__rate_interval]))",
+                    "fills caught up {{market}}",
+                ),
+            ],
+            (0, 40, 12, 8),
+        ),
+        _panel(
+            12,
+            "Contracts filled per minute",
+            "timeseries",
+            [
+                (
+                    f"sum by (market, side) (rate(touchline_filled_contracts_total{{{M}}}[$__rate_interval])) * 60",
+                    "{{side}} {{market}}",
+                ),
+            ],
+            (12, 40, 12, 8),
+        ),
+        _panel(
+            13,
+            "Lease budget (the bot's view)",
+            "timeseries",
+            [(f"touchline_lease_budget_dollars{{{M}}}", "{{market}}")],
+            (0, 48, 12, 8),
+            "currencyUSD",
+        ),
+        _panel(
+            14,
+            "Parameter reloads",
+            "timeseries",
+            [
+                (
+                    f"sum by (source, result) (increase(touchline_param_reloads_total{{{M}}}[$__rate_interval]))",
+                    "{{source}} {{result}}",
+                ),
+            ],
+            (12, 48, 12, 8),
+        ),
     ]
     return _dashboard("touchline-market", "Touchline / Market", p, market_var=True)
 
@@ -406,6 +459,23 @@ def risk() -> dict[str, Any]:
             "timeseries",
             [("touchline_risk_crosscheck_mismatch_contracts", "{{ticker}}")],
             (0, 21, 24, 8),
+        ),
+        _panel(
+            10,
+            "Cross-checks that found a mismatch, refused callers",
+            "timeseries",
+            [
+                (
+                    "sum(increase(touchline_risk_crosscheck_mismatches_total[$__rate_interval]))",
+                    "mismatches",
+                ),
+                # A refused caller's series exists only after the first refusal: 0 until then.
+                (
+                    "sum by (code) (increase(touchline_risk_auth_failures_total[$__rate_interval])) or on() vector(0)",
+                    "refused {{code}}",
+                ),
+            ],
+            (0, 29, 24, 8),
         ),
     ]
     return _dashboard("touchline-risk", "Touchline / Risk service", p, market_var=False)

@@ -78,19 +78,11 @@ def test_every_panel_uses_the_datasource_variable(path: Path) -> None:
 UNUSED = {
     # Exported but in no dashboard and no alert (issue 19: use or remove each). The test below
     # fails when one more joins this list, and when one of these gets used (drop it here).
-    "touchline_filled_contracts",
-    "touchline_fills_caught_up",
-    "touchline_lease_budget_dollars",
-    "touchline_malformed_frames",
     "touchline_operator_reconcile_duration_seconds",
-    "touchline_param_reloads",
     "touchline_params_info",
     "touchline_quote_size_contracts",
     "touchline_rate_limit_tokens",
-    "touchline_risk_auth_failures",
-    "touchline_risk_crosscheck_mismatches",
     "touchline_risk_halt_info",
-    "touchline_sequence_gaps",
 }
 
 
