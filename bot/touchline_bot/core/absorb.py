@@ -11,6 +11,8 @@ This module must not: read clocks, do I/O, or import anything outside the standa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from touchline_bot.core import book, events, orders, risk, units
 from touchline_bot.core import state as bot_state
 from touchline_bot.core.book import KalshiTop
@@ -75,6 +77,8 @@ def _control(state: BotState, event: events.Event) -> BotState:
                 state.limits, budget=event.budget, expires_at_ms=event.expires_at_ms
             )
             return state._replace(limits=granted)
+        case events.OrdersUnsettled():
+            return state._replace(limits=replace(state.limits, unsettled=event.unsettled))
         case _:
             return _lifecycle(state, event)
 

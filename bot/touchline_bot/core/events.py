@@ -154,6 +154,16 @@ class LeaseGranted:
 
 
 @dataclass(frozen=True, slots=True)
+class OrdersUnsettled:
+    """Whether some order action's outcome is unknown (the venue failed to answer, or did not
+    answer within the action's deadline) and the venue has not yet said what rests: while it
+    is, nothing may add exposure."""
+
+    ts_ms: int
+    unsettled: bool
+
+
+@dataclass(frozen=True, slots=True)
 class PositionSynced:
     """The venue's own view of our position (startup, periodic reconcile)."""
 
@@ -185,6 +195,7 @@ Event = (
     | ModeChanged
     | HaltChanged
     | LeaseGranted
+    | OrdersUnsettled
     | PositionSynced
     | ShutdownRequested
 )

@@ -278,6 +278,8 @@ class RiskState:
     breaker_tripped: bool = False
     lease_budget: units.Money | None = None
     lease_expires_at_ms: int = 0
+    unsettled: bool = False
+    """Some order action's outcome is unknown: only quotes that reduce the position pass."""
 
 
 INITIAL: RiskState = RiskState()
@@ -334,6 +336,12 @@ def grant(state: RiskState, *, budget: units.Money, expires_at_ms: int) -> RiskS
 def lease_valid(state: RiskState, now_ms: int) -> bool:
     """True while a lease is held and not expired."""
     return state.lease_budget is not None and now_ms < state.lease_expires_at_ms
+
+
+def may_add(state: RiskState, now_ms: int) -> bool:
+    """True while exposure may grow: a current lease and no order action of unknown outcome
+    (an order we cannot see may already be filling)."""
+    return lease_valid(state, now_ms) and not state.unsettled
 
 
 def gate(state: RiskState, now_ms: int) -> str | None:

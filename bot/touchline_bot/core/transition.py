@@ -303,7 +303,8 @@ def _orders(
     state: BotState, desired: tuple[Quote, ...], d: bot_state.Decided
 ) -> tuple[tuple[decisions.Decision, ...], orders.LiveOrders, int, bot_state.OrdersMemo | None]:
     """The order actions, the live view and id counter after them, and the memo to keep."""
-    lease_ok = risk.lease_valid(d.limits, state.now_ms)
+    # An order action of unknown outcome counts as a lost lease: only reducing quotes pass.
+    lease_ok = risk.may_add(d.limits, state.now_ms)
     lease = d.limits.lease_budget
     params, live = state.params, d.live
     memo = state.orders_memo

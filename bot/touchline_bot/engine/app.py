@@ -75,6 +75,9 @@ class AppOptions:
     lease_interval_sim_ms: int = 1_000
     start_backoff: waiting.Backoff = field(default_factory=waiting.Backoff)
     """Between start attempts while a venue cannot be reached."""
+    order_deadline_secs: float = 10.0
+    """An order action not answered within this is abandoned and settled by asking the venue
+    what rests; the bot is not ready, and adds no exposure, until it is."""
 
 
 @dataclass
@@ -86,6 +89,8 @@ class Market:
     executor: engine_executor.Executor
     runner: runner.MarketRunner
     gateway: kalshi_gateway.KalshiGateway
+    settling: asyncio.Task[bool] | None = None
+    """The periodic settle in progress, if any."""
 
 
 @dataclass
@@ -208,6 +213,8 @@ class BotApp:
             monotonic_ns=engine_clock.monotonic_ns,
             client_order_prefix=prepared.spec.client_order_prefix,
             observe=self._observer(resolved.market.id),
+            live=lambda: host.state.live,
+            deadline_ns=int(self.options.order_deadline_secs * 1e9),
         )
         run = runner.MarketRunner(
             market_id=resolved.market.id,
@@ -415,7 +422,16 @@ class BotApp:
             for market in self.markets.values():
                 market.runner.submit(events.TimerFired(now))
                 market.executor.prune(market.host.state.live.keys())
+                self._settle(market)
             self._export_stats()
+
+    def _settle(self, market: Market) -> None:
+        """The periodic settle of a market with an order action of unknown or overdue outcome
+        (in its own task: the heartbeat never waits on the venue)."""
+        running = market.settling is not None and not market.settling.done()
+        if running or not market.executor.unsettled():
+            return
+        market.settling = asyncio.create_task(market.executor.settle())
 
     def _export_stats(self) -> None:
         if self.stream is None:
@@ -452,6 +468,8 @@ class BotApp:
             return False, "starting"
         now = self.clock.now_ms()
         for market in self.markets.values():
+            if market.executor.unsettled():
+                return False, f"{market.host.market_id}: order actions unsettled"
             for venue in Venue:
                 age = market.host.data_age_ms(venue, now)
                 limit = market.host.state.params.for_phase(market.host.phase()).stale_after_ms
@@ -500,6 +518,8 @@ class BotApp:
         before fails (a second call finds nothing left to close)."""
         for market in self.markets.values():
             market.runner.stop()
+            if market.settling is not None:
+                await tasks.cancel_and_wait(market.settling)
         async with contextlib.AsyncExitStack() as closing:
             closing.push_async_callback(self._release)
             await tasks.stop_all(self._tasks, log)

@@ -306,6 +306,20 @@ def test_lease_expiry_leaves_only_position_reducing_quotes() -> None:
     assert state.machine.state is S.QUOTING
 
 
+def test_orders_unsettled_leave_only_position_reducing_quotes_until_settled() -> None:
+    state, _ = _quoting()
+    state, _ = _feed(state, events.PositionSynced(T0 + 5_500, 500, units.Money(2_500_000)))
+    state, _ = _feed(state, *_acks(state, T0 + 5_500))
+    state, _ = _feed(state, events.OrdersUnsettled(T0 + 5_600, True), *_data(T0 + 5_600))
+    state, _ = _feed(state, *_acks(state, T0 + 5_600))
+    staying = [o for o in state.live.values() if o.status is not orders.OrderStatus.PENDING_CANCEL]
+    assert staying, "the reducing ask survives"
+    assert all(o.side is Side.ASK for o in staying)
+    state, batch = _feed(state, events.OrdersUnsettled(T0 + 5_700, False), *_data(T0 + 5_700))
+    placed = [d for d in batch if isinstance(d, decisions.PlaceOrder)]
+    assert any(d.side is Side.BID for d in placed)
+
+
 def test_shutdown_cancels_all_and_ends() -> None:
     state, _ = _quoting()
     state, batch = _feed(state, events.ShutdownRequested(T0 + 6_000, "sigterm"))
@@ -347,6 +361,7 @@ EVERY_EVENT: tuple[events.Event, ...] = (
     events.ModeChanged(T0 + 6_000, Mode.PAUSED),
     events.HaltChanged(T0 + 6_000, False, "reset"),
     events.LeaseGranted(T0 + 6_000, BUDGET, T0 + 60_000),
+    events.OrdersUnsettled(T0 + 6_000, True),
     events.PositionSynced(T0 + 6_000, 0, units.Money(0)),
     events.ShutdownRequested(T0 + 6_000, "sigterm", flatten=True),
 )
