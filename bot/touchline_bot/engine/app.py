@@ -251,7 +251,9 @@ class BotApp:
 
     def _start_feeds(self, venues: wiring.Venues) -> None:
         tickers = [m.resolved.spec.ticker for m in self.markets.values()]
-        self.kfeed = kalshi_feed.KalshiFeed(now_ms=self.clock.now_ms, books=self._books)
+        self.kfeed = kalshi_feed.KalshiFeed(
+            now_ms=self.clock.now_ms, books=self._books, heard_ms=self._heard_ms
+        )
         for market in self.markets.values():
             self.kfeed.add(
                 kalshi_feed.MarketLink(
@@ -309,6 +311,9 @@ class BotApp:
         while self._catch_up_again:
             self._catch_up_again = False
             await kalshi_feed.catch_up_fills(self.kfeed, venues.kalshi.portfolio, caught)
+
+    def _heard_ms(self) -> int | None:
+        return self.stream.last_heard_ms if self.stream is not None else None
 
     def _books(self) -> dict[str, Any]:
         return self.stream.books if self.stream is not None else {}

@@ -5,7 +5,10 @@ book invalidated by a sequence gap is passed on as invalid, so the core stops qu
 until the resnapshot. Our fills become ``OrderFilled`` (deduplicated by trade id); orders the
 venue removed on its own (expiry, order-group limit, market pause) become ``OrderCancelled``;
 a dropped connection becomes ``FeedStale``. While the connection is up and the book valid, a
-heartbeat refreshes the book's freshness: an unchanged book is still current.
+heartbeat hands the book on again stamped with when the venue was last heard from (a data
+frame, a ping or a pong: ``heard_ms``), never with the time of the heartbeat: an unchanged book
+is current only as long as the venue shows it is alive, so a socket that stays open but goes
+silent goes stale in the core after its staleness threshold.
 
 The ``fill`` channel does not replay: fills made while the socket was down are never sent. So
 after every reconnect ``on_reconnect`` runs (the app fetches each market's latest fills over
@@ -58,6 +61,8 @@ class KalshiFeed:
     on_reconnect: Callable[[], None] | None = None
     """Called when the stream is back after a drop (fills may have been missed)."""
     dropped: bool = False
+    heard_ms: Callable[[], int | None] = lambda: None
+    """When the venue was last heard from on the socket (``None``: not since connecting)."""
 
     def add(self, link: MarketLink) -> None:
         """Route a market's messages to ``link``."""
@@ -69,7 +74,7 @@ class KalshiFeed:
             case stream.StreamStatus():
                 self._status(item)
             case messages.BookSnapshot() | messages.BookDelta():
-                self._book(item.ticker)
+                self._book(item.ticker, self.now_ms())
             case messages.FillMessage():
                 self._fill(item)
             case messages.UserOrderMessage():
@@ -91,18 +96,20 @@ class KalshiFeed:
             self.dropped = False
             self.on_reconnect()
 
-    def _book(self, ticker: str) -> None:
+    def _book(self, ticker: str, ts_ms: int) -> None:
         link = self.links.get(ticker)
         market_book = self.books().get(ticker)
         if link is not None and market_book is not None:
-            link.submit(events.BookUpdated(self.now_ms(), market_book.top(self.levels)))
+            link.submit(events.BookUpdated(ts_ms, market_book.top(self.levels)))
 
     def heartbeat(self) -> None:
-        """Re-send every valid book while connected: no change is still fresh data."""
-        if not self.connected:
+        """Re-send every book while connected, as of when the venue was last heard from: no
+        change is still current data, but only while the venue is heard."""
+        heard = self.heard_ms()
+        if not self.connected or heard is None:
             return
         for ticker in self.links:
-            self._book(ticker)
+            self._book(ticker, heard)
 
     def catch_up(self, fills: Iterable[portfolio.Fill]) -> int:
         """Hand on the fills (oldest first) of this run's orders not seen on the stream; how

@@ -149,7 +149,8 @@ class Hub:
 
     async def serve(self, request: web.Request, user_id: str) -> web.WebSocketResponse:
         """Run one upgraded connection until it closes."""
-        ws = web.WebSocketResponse(autoping=True)
+        # Pings are answered here, not by aiohttp: a frozen connection is silent, pongs too.
+        ws = web.WebSocketResponse(autoping=False)
         await ws.prepare(request)
         conn = Connection(ws, user_id, self)
         self.connections[conn] = None
@@ -159,6 +160,8 @@ class Hub:
             async for message in ws:
                 if message.type == web.WSMsgType.TEXT:
                     self._command(conn, message.data)
+                elif message.type == web.WSMsgType.PING and not self.faults.frozen:
+                    await ws.pong(message.data)
         finally:
             self.connections.pop(conn, None)
             for task in (writer, pinger):

@@ -5,6 +5,10 @@ Each (re)connect signs ``GET /trade-api/ws/v2`` with a fresh timestamp, subscrib
 books, and handed to the caller's ``handler``. A garbled frame is counted and logged, never
 raised. Silence longer than ``idle_timeout_secs`` (the venue pings every 10 s) or a dropped
 connection leads to a reconnect after a jittered backoff; books are rebuilt from new snapshots.
+
+``last_heard_ms`` is when the venue last said anything on the socket: a data frame, its ping, or
+the pong to one of ours (sent every ``ping_interval_secs``). It is the only proof that an
+unchanged book is still current: a socket that stays open but goes silent ages it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class StreamOptions:
     use_yes_price: bool = False
     private_channels: bool = True
     idle_timeout_secs: float = 25.0
+    ping_interval_secs: float = 1.0
+    """Our pings: the venue's pongs keep a quiet but live connection fresh."""
     connect_timeout_secs: float = 10.0
     reconnect_base_secs: float = 0.25
     reconnect_max_secs: float = 10.0
@@ -72,6 +78,8 @@ class KalshiStream:
         )
         self._stop = asyncio.Event()
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self.last_heard_ms: int | None = None
+        """When the venue last sent anything on the socket (``None``: never)."""
 
     @property
     def books(self) -> dict[str, book.OrderBook]:
@@ -122,7 +130,7 @@ class KalshiStream:
                 self._url,
                 headers=headers,
                 timeout=aiohttp.ClientWSTimeout(ws_close=self._options.connect_timeout_secs),
-                autoping=True,
+                autoping=False,
             )
         except (aiohttp.ClientError, TimeoutError) as exc:
             # The exception text can echo the request; log only its type.
@@ -132,6 +140,8 @@ class KalshiStream:
             )
             return False
         self._ws = ws
+        self.last_heard_ms = self._now_ms()
+        pinger = asyncio.create_task(self._ping(ws))
         try:
             for command in self.feed.start_connection():
                 await self._send(ws, command)
@@ -140,6 +150,9 @@ class KalshiStream:
         except (aiohttp.ClientError, ConnectionError) as exc:
             reason = f"connection lost: {type(exc).__name__}"
         finally:
+            pinger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pinger
             self._ws = None
             await ws.close()
             # Without the feed the books are stale: say so at once, not at the next connect.
@@ -153,6 +166,13 @@ class KalshiStream:
         # Commands go as text frames: the venue ignores binary ones.
         await ws.send_str(orjson.dumps(command).decode())
 
+    async def _ping(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Ping the venue on a fixed interval; its pongs are what :meth:`_read` counts."""
+        while not ws.closed:
+            await asyncio.sleep(self._options.ping_interval_secs)
+            with contextlib.suppress(aiohttp.ClientError, ConnectionError, RuntimeError):
+                await ws.ping(b"touchline")
+
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> str:
         while True:
             try:
@@ -161,7 +181,13 @@ class KalshiStream:
                 self.stats.idle_timeouts += 1
                 log.warning("kalshi ws idle", extra={"idle_secs": self._options.idle_timeout_secs})
                 return "idle timeout"
-            if frame.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+            if frame.type is aiohttp.WSMsgType.PING:
+                self.last_heard_ms = self._now_ms()
+                await ws.pong(frame.data)
+            elif frame.type is aiohttp.WSMsgType.PONG:
+                self.last_heard_ms = self._now_ms()
+            elif frame.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                self.last_heard_ms = self._now_ms()
                 for command in self.on_frame(frame.data):
                     await self._send(ws, command)
             elif frame.type in (
