@@ -34,6 +34,7 @@ from touchline_bot.engine import (
     kalshi_feed,
     kalshi_gateway,
     lease,
+    local_risk,
     poly_feed,
     runner,
     startup,
@@ -46,13 +47,13 @@ from touchline_bot.engine import host as engine_host
 from touchline_bot.engine import http as engine_http
 from touchline_bot.engine import reload as engine_reload
 from touchline_bot.risk_service import client as risk_client
+from touchline_bot.risk_service import rules
 from touchline_bot.telemetry import metrics as bot_metrics
 from touchline_bot.venues.kalshi import stream as kalshi_stream
 from touchline_bot.venues.polymarket import feed as pm_feed
 from touchline_bot.venues.polymarket import polling, store
 
 log = logging.getLogger(__name__)
-FOREVER_MS = 10**15
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ class BotApp:
     _catch_up: asyncio.Task[None] | None = None
     _catch_up_again: bool = False
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    account_risk: local_risk.LocalRisk | None = None
+    """The in-process account ledger when no risk service is configured."""
     _http: Any = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _params: dict[str, config_params.Params] = field(default_factory=dict)
@@ -228,10 +231,6 @@ class BotApp:
         run.submit(events.PositionSynced(now, prepared.position_qty, prepared.cost_basis))
         if not prepared.settlement_ok:
             run.submit(events.ModeChanged(now, Mode.PAUSED))
-        if self.options.risk_url is None:
-            # Single process without the global service: the account limit is local.
-            budget = resolved.strategy.risk.max_total_notional
-            run.submit(events.LeaseGranted(now, budget, FOREVER_MS))
         return Market(resolved, host, exe, run, gateway)
 
     def _step_observer(self, host: engine_host.MarketHost) -> runner.Observer:
@@ -325,7 +324,10 @@ class BotApp:
         return polling.PhaseTiming(real_ms, base.staleness_ms, base.live)
 
     def _start_leases(self) -> None:
-        if self.options.risk_url is None or self.options.risk_token is None:
+        if self.options.risk_url is None:
+            self._start_local_risk()
+            return
+        if self.options.risk_token is None:
             return
         for market in self.markets.values():
             client = risk_client.RiskClient(
@@ -342,6 +344,29 @@ class BotApp:
                 interval_secs=self.clock.real_secs(self.options.lease_interval_sim_ms),
             )
             self._tasks.append(asyncio.create_task(loop.run()))
+
+    def _start_local_risk(self) -> None:
+        """Without the global service the account limit holds across this process's markets:
+        the service's lease rules, in process (``local_risk.py``); the tightest configured
+        account limits apply."""
+        risks = [m.resolved.strategy.risk for m in self.markets.values()]
+        if not risks:
+            return
+        limits = rules.AccountLimits(
+            max_total_notional=min(r.max_total_notional for r in risks),
+            max_drawdown=min(r.max_drawdown for r in risks),
+        )
+        self.account_risk = local_risk.LocalRisk(
+            limits=limits,
+            now_ms=self.clock.now_ms,
+            markets=[
+                local_risk.LocalMarket(mid, m.host.report, m.runner.submit)
+                for mid, m in self.markets.items()
+            ],
+            interval_secs=self.clock.real_secs(self.options.lease_interval_sim_ms),
+        )
+        self.account_risk.once()  # leases before the first quote, not a second later
+        self._tasks.append(asyncio.create_task(self.account_risk.run()))
 
     def _start_reload(self) -> None:
         directory = self.options.config_dir
