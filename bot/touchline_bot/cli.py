@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 from types import ModuleType
 
+from touchline_bot import fatal
+
 # Each module exposes register(subparsers) and run(args) -> int.
 COMMANDS: tuple[str, ...] = (
     "touchline_bot.demo",
@@ -53,7 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, runners = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None) or runners[args.command]
-    return int(func(args))
+    try:
+        return int(func(args))
+    except fatal.StartRefusedError as exc:
+        # What only the user can fix: one line, no traceback, exit 2 (as a bad configuration).
+        sys.stderr.write(f"touchline {args.command}: {exc}\n")
+        return 2
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ the next try follows a full-jitter exponential back-off. Meanwhile ``/healthz`` 
 no restart by the kubelet), ``/readyz`` answers 503 with the reason (not ready: no traffic, a
 rollout waits) and ``/metrics`` carries ``touchline_startup_waiting`` and
 ``touchline_startup_retries_total``. Configuration errors and refusals (a key file missing, an
-unknown market, a rejected key) still end the process: waiting cannot fix them.
+unknown market, a key that cannot be parsed or is encrypted) still end the process — waiting
+cannot fix them — as a :class:`fatal.StartRefusedError`: one line and exit code 2.
 
 The global risk service needs nothing here: a bot that cannot reach it simply holds no lease
 and quotes nothing (``lease.py``).
@@ -26,6 +27,7 @@ import aiohttp
 import httpx
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from touchline_bot import fatal
 from touchline_bot.venues.kalshi import errors, retry
 
 log = logging.getLogger(__name__)
@@ -39,11 +41,13 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     errors.KalshiRetryableError,
 )
 
-# ... except a file that is not there or not readable (the key): waiting cannot fix that.
+# ... except a file that is not there or not readable, or a key that cannot be used: waiting
+# cannot fix that.
 PERMANENT: tuple[type[BaseException], ...] = (
     FileNotFoundError,
     PermissionError,
     IsADirectoryError,
+    errors.KalshiConfigError,
 )
 
 
@@ -80,6 +84,14 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300]
 
 
+def _refusal(exc: BaseException) -> str:
+    """The one line for a permanent start failure (a file error names its file, never its
+    content; a key error says what is wrong with the key, never the key)."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.strerror or type(exc).__name__}: {exc.filename}"
+    return str(exc).strip() or type(exc).__name__
+
+
 async def until_reachable(
     prepare: Callable[[], Awaitable[None]],
     abandon: Callable[[], Awaitable[None]],
@@ -89,7 +101,8 @@ async def until_reachable(
     random_fn: Callable[[], float],
 ) -> None:
     """Run ``prepare`` until it succeeds; after each transient failure ``abandon`` what it
-    opened, say so, and wait the back-off. Permanent errors propagate (after ``abandon``);
+    opened, say so, and wait the back-off. Permanent errors end it as a
+    :class:`fatal.StartRefusedError` (after ``abandon``);
     cancellation (a signal while waiting) propagates at once."""
     attempt = 0
     while True:
@@ -98,9 +111,9 @@ async def until_reachable(
         except asyncio.CancelledError:
             await abandon()
             raise
-        except PERMANENT:
+        except PERMANENT as exc:
             await abandon()
-            raise
+            raise fatal.StartRefusedError(_refusal(exc)) from exc
         except TRANSIENT as exc:
             await abandon()
             failure: BaseException = exc

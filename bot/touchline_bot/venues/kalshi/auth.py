@@ -130,9 +130,16 @@ class Signer:
         """Parse a PEM private key (PKCS#1 or PKCS#8, RSA or Ed25519)."""
         try:
             key = serialization.load_pem_private_key(pem, password=None)
-        except (ValueError, TypeError):
+        except TypeError:
+            # The only TypeError without a password: the key is encrypted.
+            raise errors.KalshiConfigError(
+                "the Kalshi private key is encrypted; give an unencrypted PEM key"
+            ) from None
+        except ValueError:
             # The parser's message may quote the input; never chain it into our error.
-            raise errors.KalshiConfigError("the Kalshi private key could not be parsed") from None
+            raise errors.KalshiConfigError(
+                "the Kalshi private key could not be parsed (need an unencrypted PEM key)"
+            ) from None
         return cls(key_id, key)
 
     @classmethod
