@@ -35,6 +35,7 @@ from touchline_bot.engine import (
     kalshi_gateway,
     lease,
     local_risk,
+    marketlock,
     poly_feed,
     runner,
     startup,
@@ -76,6 +77,8 @@ class AppOptions:
     lease_interval_sim_ms: int = 1_000
     start_backoff: waiting.Backoff = field(default_factory=waiting.Backoff)
     """Between start attempts while a venue cannot be reached."""
+    lock_dir: Path | None = None
+    """Where the per-market locks live (``marketlock.default_dir()`` when unset)."""
     order_deadline_secs: float = 10.0
     """An order action not answered within this is abandoned and settled by asking the venue
     what rests; the bot is not ready, and adds no exposure, until it is."""
@@ -116,6 +119,7 @@ class BotApp:
     _catch_up: asyncio.Task[None] | None = None
     _catch_up_again: bool = False
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _locks: marketlock.MarketLocks | None = None
     account_risk: local_risk.LocalRisk | None = None
     """The in-process account ledger when no risk service is configured."""
     _http: Any = None
@@ -134,6 +138,7 @@ class BotApp:
         venue cannot be reached (``waiting.py``) — and start every task. A start that fails or
         is cancelled stops what it started and closes what it opened (endpoints, sessions)."""
         try:
+            self._lock_markets()
             await self._serve_endpoints()
             await waiting.until_reachable(
                 self._prepare,
@@ -152,6 +157,16 @@ class BotApp:
         except BaseException:
             await self._stop_tasks()
             raise
+
+    def _lock_markets(self) -> None:
+        """One process per market on this machine (``marketlock.py``): refused before anything
+        is served or sent when another process holds one of ours. A pod (``config_dir``) has
+        its market's Lease instead, and a read-only filesystem."""
+        if self.options.config_dir is not None:
+            return
+        self._locks = marketlock.MarketLocks(self.options.lock_dir or marketlock.default_dir())
+        for resolved in self.markets_config:
+            self._locks.acquire(self.where.kalshi_rest, resolved.market.id, resolved.spec.ticker)
 
     async def _prepare(self) -> None:
         self.venues = wiring.connect(self.where, clock=self.clock)
@@ -564,6 +579,9 @@ class BotApp:
         http, closers, venues = self._http, self._closers, self.venues
         self._http, self._closers = None, []
         async with contextlib.AsyncExitStack() as closing:
+            # Last of all: the market is free for another process once nothing of ours acts.
+            if self._locks is not None:
+                closing.callback(self._locks.release)
             # Exit callbacks run last-registered first.
             if venues is not None:
                 closing.push_async_callback(venues.aclose)
