@@ -6,14 +6,19 @@ any failure to renew before expiry as lost: it cancels everything and stops. A r
 comes after our own expiry is refused too (another pod may have taken over meanwhile; the bot
 must acquire again). Every write carries the ``resourceVersion`` it read, so of two racing pods
 exactly one wins. Times come from the caller's clock; the API server only stores them.
+
+Every API call is bounded (``call_timeout_secs``): a hung API server is a failed call, never a
+wait that outlasts the Lease.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from kubernetes_asyncio import client
 from kubernetes_asyncio.client.rest import ApiException
@@ -22,6 +27,8 @@ log = logging.getLogger(__name__)
 
 CONFLICT = 409
 NOT_FOUND = 404
+CALL_TIMEOUT_SECS = 3.0
+T = TypeVar("T")
 
 
 def _micro_time(ms: int) -> str:
@@ -59,6 +66,11 @@ class MarketLease:
     duration_secs: int = 15
     acquired_ms: int = 0
     renewed_ms: int = 0
+    call_timeout_secs: float = CALL_TIMEOUT_SECS
+
+    async def _bounded(self, call: Awaitable[T]) -> T:
+        """One API call, failed (``TimeoutError``) when the server does not answer in time."""
+        return await asyncio.wait_for(call, self.call_timeout_secs)
 
     def _coordination(self) -> client.CoordinationV1Api:
         return client.CoordinationV1Api(self.api)
@@ -85,8 +97,8 @@ class MarketLease:
 
     async def _create(self, now_ms: int) -> None:
         try:
-            await self._coordination().create_namespaced_lease(
-                self.namespace, self._body(now_ms, 0)
+            await self._bounded(
+                self._coordination().create_namespaced_lease(self.namespace, self._body(now_ms, 0))
             )
         except ApiException as exc:
             if exc.status == CONFLICT:
@@ -97,7 +109,7 @@ class MarketLease:
         """Take the Lease if it is free, ours, or expired; raise LeaseLostError otherwise."""
         api = self._coordination()
         try:
-            current = await api.read_namespaced_lease(self.name, self.namespace)
+            current = await self._bounded(api.read_namespaced_lease(self.name, self.namespace))
         except ApiException as exc:
             if exc.status != NOT_FOUND:
                 raise
@@ -123,7 +135,7 @@ class MarketLease:
             raise LeaseLostError(f"lease {self.name} expired before it was renewed")
         api = self._coordination()
         try:
-            current = await api.read_namespaced_lease(self.name, self.namespace)
+            current = await self._bounded(api.read_namespaced_lease(self.name, self.namespace))
         except ApiException as exc:
             if exc.status == NOT_FOUND:
                 raise LeaseLostError(f"lease {self.name} was deleted") from None
@@ -136,21 +148,24 @@ class MarketLease:
 
     async def _replace(self, lease: Any) -> None:
         try:
-            await self._coordination().replace_namespaced_lease(self.name, self.namespace, lease)
+            await self._bounded(
+                self._coordination().replace_namespaced_lease(self.name, self.namespace, lease)
+            )
         except ApiException as exc:
             if exc.status == CONFLICT:
                 raise LeaseLostError(f"lease {self.name} changed under us") from None
             raise
 
-    def expired(self, now_ms: int) -> bool:
-        """True once our last successful renewal is older than the Lease's duration."""
-        return now_ms >= self.renewed_ms + self.duration_secs * 1000
+    def expired(self, now_ms: int, *, margin_ms: int = 0) -> bool:
+        """True once our last successful renewal is older than the Lease's duration (less
+        ``margin_ms``: time kept to stop before another pod may take over)."""
+        return now_ms >= self.renewed_ms + self.duration_secs * 1000 - margin_ms
 
     async def release(self) -> None:
         """Give the Lease up on a clean shutdown (a successor need not wait for expiry)."""
         api = self._coordination()
         try:
-            current = await api.read_namespaced_lease(self.name, self.namespace)
+            current = await self._bounded(api.read_namespaced_lease(self.name, self.namespace))
             if current.spec is not None and current.spec.holder_identity == self.holder:
                 body = self._body(
                     self.renewed_ms or 0,
@@ -158,10 +173,10 @@ class MarketLease:
                     resource_version=_version(current),
                 )
                 body["spec"]["holderIdentity"] = ""
-                await api.replace_namespaced_lease(self.name, self.namespace, body)
-        except ApiException as exc:
+                await self._bounded(api.replace_namespaced_lease(self.name, self.namespace, body))
+        except (ApiException, TimeoutError) as exc:
             log.warning(
                 "could not release the market lease",
-                extra={"lease": self.name, "status": exc.status},
+                extra={"lease": self.name, "status": getattr(exc, "status", "timeout")},
             )
         self.renewed_ms = 0
