@@ -1,5 +1,7 @@
 """Item 4: a bot's shutdown says "every order cancelled and confirmed" (and exits 0) only when
-the venue listed none of its orders; while the venue errors it says not and exits non-zero."""
+the venue listed none of its orders; while the venue errors it says not and exits non-zero —
+and (item 2's deadlines) within its grace period, not after the executor's own cancel-all
+retries run out (about 50 s)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ GRACE_SECS = 1.0
 START_SECS = 30.0
 QUOTE_SECS = 30.0
 EXIT_SECS = 60.0
+BOUNDED_EXIT_SECS = 10.0
+"""The 1 s grace, the last actions' 0.5 s, closing, and a busy machine's slack: well below the
+50 s the retries took."""
 ALWAYS = 10**9
 """Every REST request from now on is answered 503."""
 
@@ -37,9 +42,11 @@ async def test_sigterm_while_the_venue_errors_is_not_reported_confirmed_and_exit
             what="resting bid and ask on the Kalshi simulator",
         )
         stack.kalshi.faults.server_errors = ALWAYS
-        code, _ = await bot.terminate(EXIT_SECS)
+        code, took_secs = await bot.terminate(EXIT_SECS)
         stack.kalshi.faults.server_errors = 0
     messages = [r.get("msg") for r in bot.log_lines()]
     assert len(stack.resting(TICKER)) == 2  # the venue never cancelled them
     assert "every order cancelled and confirmed" not in messages, bot.tail()
     assert code != 0, bot.tail()
+    assert took_secs < BOUNDED_EXIT_SECS, bot.tail()
+    print(f"exited {took_secs:.2f} s after SIGTERM with a {GRACE_SECS} s grace period")

@@ -55,6 +55,8 @@ from touchline_bot.venues.polymarket import feed as pm_feed
 from touchline_bot.venues.polymarket import polling, store
 
 log = logging.getLogger(__name__)
+DRAIN_MIN_SECS = 0.5
+"""What order actions still in flight get at shutdown once the grace period is spent."""
 
 
 @dataclass(frozen=True)
@@ -532,8 +534,12 @@ class BotApp:
             market.runner.submit(
                 events.ShutdownRequested(now, reason, self.options.flatten_on_shutdown)
             )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.options.shutdown_grace_secs
         confirmed = await self._confirm_cancelled(self.options.shutdown_grace_secs)
-        await self._stop_tasks()
+        # The executor's own cancel-all may still be retrying: it gets what is left of the
+        # grace period (at least a moment), never more — the check above already told the truth.
+        await self._stop_tasks(drain_secs=max(DRAIN_MIN_SECS, deadline - loop.time()))
         return confirmed
 
     async def _confirm_cancelled(self, grace_secs: float) -> bool:
@@ -545,7 +551,11 @@ class BotApp:
         while loop.time() < deadline:
             unconfirmed = {}
             for market_id, market in self.markets.items():
-                why = await _venue_shows_none(market)
+                left = max(DRAIN_MIN_SECS, deadline - loop.time())
+                try:
+                    why = await asyncio.wait_for(_venue_shows_none(market), left)
+                except TimeoutError:
+                    why = "venue error: no answer within the grace period"
                 if why is not None:
                     unconfirmed[market_id] = why
             if not unconfirmed:
@@ -558,9 +568,10 @@ class BotApp:
         )
         return False
 
-    async def _stop_tasks(self) -> None:
+    async def _stop_tasks(self, drain_secs: float | None = None) -> None:
         """Stop every task, then close every server and connection pool, even when a step
-        before fails (a second call finds nothing left to close)."""
+        before fails (a second call finds nothing left to close). Order actions in flight get
+        ``drain_secs`` to finish (unbounded when ``None``)."""
         for market in self.markets.values():
             market.runner.stop()
             if market.settling is not None:
@@ -569,7 +580,7 @@ class BotApp:
             closing.push_async_callback(self._release)
             await tasks.stop_all(self._tasks, log)
             for market in self.markets.values():
-                await market.executor.drain()
+                await market.executor.drain(drain_secs)
             if self.stream is not None:
                 await self.stream.stop()
 

@@ -358,7 +358,19 @@ class Executor:
             self.forget(cid)
         return len(gone)
 
-    async def drain(self) -> None:
-        """Wait for every action in flight (shutdown)."""
+    async def drain(self, timeout_secs: float | None = None) -> bool:
+        """Wait for every action in flight (shutdown); after ``timeout_secs`` abandon those
+        still running (their outcome stays unknown: the shutdown's own check with the venue
+        says what is left). True when every action ended by itself."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout_secs is None else loop.time() + timeout_secs
         while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            left = None if deadline is None else max(0.0, deadline - loop.time())
+            _, pending = await asyncio.wait(list(self._tasks), timeout=left)
+            if pending and deadline is not None and loop.time() >= deadline:
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+                log.warning("order actions abandoned at shutdown", extra={"count": len(pending)})
+                return False
+        return True
