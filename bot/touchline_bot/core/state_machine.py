@@ -26,7 +26,7 @@ from typing import ClassVar, Final, final
 
 from touchline_bot.core import decisions
 from touchline_bot.core.params import TimingParams
-from touchline_bot.core.types import MachineState, MatchPhase, Mode
+from touchline_bot.core.types import FINAL_STATES, MachineState, MatchPhase, Mode
 from touchline_bot.core.value import Value
 
 S = MachineState
@@ -141,7 +141,7 @@ def step(
     """The next machine and the moves made to get there."""
     machine = _clocks(machine, c)
     moves: list[decisions.StateChanged] = []
-    if machine.state is S.DONE:
+    if machine.state in FINAL_STATES:
         return machine, ()
     if machine.state is S.INIT:
         machine = _move(machine, S.WAIT_DATA, "started", c.now_ms, moves)
@@ -176,7 +176,10 @@ def _end_target(
 ) -> tuple[MachineState, str]:
     if flatten and c.position_qty != 0:
         return (S.PAUSED, "halted") if c.halted else (S.FLATTENING, reason)
-    return S.DONE, "flattened" if machine.state is S.FLATTENING else reason
+    # A shutdown is not the end of the match: a stopped process says so (the operator takes
+    # DONE for the match's end).
+    final = S.STOPPED if c.shutdown is not None else S.DONE
+    return final, "flattened" if machine.state is S.FLATTENING else reason
 
 
 def _warm(machine: Machine, c: Conditions, timing: TimingParams) -> bool:

@@ -48,7 +48,7 @@ from touchline_bot.core import state as bot_state
 from touchline_bot.core.book import KalshiTop
 from touchline_bot.core.quote import Quote
 from touchline_bot.core.state import BotState, initial
-from touchline_bot.core.types import MachineState, MatchPhase, Mode, Side
+from touchline_bot.core.types import FINAL_STATES, MachineState, MatchPhase, Mode, Side
 
 __all__ = ["BotState", "initial", "transition"]
 
@@ -85,7 +85,7 @@ def transition(
     actions, live, next_id, memo = _orders(state, _desired(state, phase, d, others), d)
     out.extend(actions)
     settled = not out and kalshi_fresh and poly_fresh
-    wake = _next_wake(state, phase, d) if machine.state is not MachineState.DONE else None
+    wake = _next_wake(state, phase, d) if machine.state not in FINAL_STATES else None
     wake_ms = state.wake_ms
     if wake is not None and (wake_ms is None or wake < wake_ms or wake_ms <= state.now_ms):
         out.append(decisions.WakeAt(wake))
@@ -235,7 +235,7 @@ def _must_cancel_all(
         # Even when already paused: placements in flight are cancelled as soon as acknowledged.
         return True
     return any(
-        m.state is MachineState.DONE or (m.state is MachineState.PAUSED and m.reason == "halted")
+        m.state in FINAL_STATES or (m.state is MachineState.PAUSED and m.reason == "halted")
         for m in moves
     )
 

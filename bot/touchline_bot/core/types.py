@@ -41,6 +41,14 @@ class MachineState(StrEnum):
     PAUSED = "PAUSED"
     FLATTENING = "FLATTENING"
     DONE = "DONE"
+    """The match is over for this market (stop quoting time, flattened at the end)."""
+    STOPPED = "STOPPED"
+    """The process was asked to stop (a signal, a lost Lease) before its match was over: final
+    for this process, but not the end of the match (a successor may quote it)."""
+
+
+FINAL_STATES = frozenset({MachineState.DONE, MachineState.STOPPED})
+"""States the machine never leaves."""
 
 
 class MatchPhase(StrEnum):

@@ -195,7 +195,8 @@ class MarketHost:
             "settlementVerified": self.settlement_ok,
             "settlementMessage": self.settlement_message,
             "ordersCancelled": len(self.state.live) == 0
-            and self.machine_state in (MachineState.DONE, MachineState.PAUSED),
+            and self.machine_state
+            in (MachineState.DONE, MachineState.STOPPED, MachineState.PAUSED),
             "reason": self.state.machine.reason,
         }
 

@@ -320,11 +320,13 @@ def test_orders_unsettled_leave_only_position_reducing_quotes_until_settled() ->
     assert any(d.side is Side.BID for d in placed)
 
 
-def test_shutdown_cancels_all_and_ends() -> None:
+def test_shutdown_cancels_all_and_stops_without_claiming_the_match_is_done() -> None:
     state, _ = _quoting()
     state, batch = _feed(state, events.ShutdownRequested(T0 + 6_000, "sigterm"))
-    assert _moves(batch) == [(S.DONE, "sigterm")]
+    assert _moves(batch) == [(S.STOPPED, "sigterm")]
     assert decisions.CancelAll("sigterm") in batch
+    state, batch = _feed(state, *_data(T0 + 7_000))
+    assert not _moves(batch)  # final: nothing moves it again
 
 
 def test_fills_move_position_and_feed_the_fill_rate_limiter() -> None:
