@@ -139,7 +139,10 @@ def _play(
         if live is not None:
             live.stop()
     report.write_json(args.report_dir / "demo.json", result)
-    report.write_chart(args.report_dir / "demo.png", played.rec, start_ms=played.start_ms)
+    try:
+        report.write_chart(args.report_dir / "demo.png", played.rec, start_ms=played.start_ms)
+    except report.ChartUnavailableError as exc:
+        console.print(str(exc))
     return result
 
 

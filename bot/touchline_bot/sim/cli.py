@@ -85,9 +85,12 @@ def run(args: argparse.Namespace) -> int:
     result, played = harness.run(scn, options)
     if args.report_dir is not None:
         report.write_json(args.report_dir / f"{scn.name}.json", result)
-        report.write_chart(
-            args.report_dir / f"{scn.name}.png", played.rec, start_ms=played.start_ms
-        )
+        try:
+            report.write_chart(
+                args.report_dir / f"{scn.name}.png", played.rec, start_ms=played.start_ms
+            )
+        except report.ChartUnavailableError as exc:
+            sys.stderr.write(f"{exc}\n")
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
     else:

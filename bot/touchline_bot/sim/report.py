@@ -3,7 +3,9 @@ our quotes and fills, position and PnL over time, one column per market).
 
 matplotlib is imported when a chart is drawn, not with the module: every command of the one
 image imports this (through the CLI), and matplotlib's import wants a writable configuration or
-temporary directory, which a pod with a read-only root filesystem may not have."""
+temporary directory, which a pod with a read-only root filesystem may not have. It is the
+optional extra ``touchline[report]`` (the image leaves it out): without it the chart is skipped
+with one line naming the extra, and the JSON report is written all the same."""
 
 from __future__ import annotations
 
@@ -13,6 +15,14 @@ from typing import Any
 
 from touchline_bot.core import units
 from touchline_bot.sim import recorder
+
+CHART_EXTRA_MISSING = (
+    "chart skipped: matplotlib is not installed (pip install 'touchline[report]' draws it)"
+)
+
+
+class ChartUnavailableError(RuntimeError):
+    """The chart cannot be drawn here: the ``report`` extra (matplotlib) is not installed."""
 
 
 def _dollars(price: int | None) -> float | None:
@@ -26,11 +36,16 @@ def write_json(path: Path, summary: dict[str, Any]) -> None:
 
 
 def write_chart(path: Path, rec: recorder.Recorder, *, start_ms: int) -> None:
-    """The PNG: prices with quotes and fills on top, position and PnL below, per market."""
+    """The PNG: prices with quotes and fills on top, position and PnL below, per market.
+
+    Raises ``ChartUnavailableError`` when matplotlib (the ``report`` extra) is missing."""
     names = sorted(rec.markets)
     if not names:
         return
-    import matplotlib as mpl  # noqa: PLC0415 - only charts need it (module docstring)
+    try:
+        import matplotlib as mpl  # noqa: PLC0415 - only charts need it (module docstring)
+    except ImportError as exc:
+        raise ChartUnavailableError(CHART_EXTRA_MISSING) from exc
 
     mpl.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415
