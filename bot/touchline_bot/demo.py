@@ -114,7 +114,9 @@ def _summary(console: Console, result: dict[str, Any], report_dir: Path) -> None
     console.print(table)
     verdict = "no invariant violated" if result["ok"] else f"{len(result['violations'])} violations"
     console.print(f"Total PnL ${result['pnl_dollars']}; {verdict}.")
-    console.print(f"Report: {report_dir / 'demo.json'} and {report_dir / 'demo.png'}")
+    chart = report_dir / "demo.png"
+    written = f" and {chart}" if chart.is_file() else ""
+    console.print(f"Report: {report_dir / 'demo.json'}{written}", markup=False)
 
 
 def _play(
@@ -139,10 +141,12 @@ def _play(
         if live is not None:
             live.stop()
     report.write_json(args.report_dir / "demo.json", result)
+    chart = args.report_dir / "demo.png"
+    chart.unlink(missing_ok=True)  # the report line names the chart only when this run drew it
     try:
-        report.write_chart(args.report_dir / "demo.png", played.rec, start_ms=played.start_ms)
+        report.write_chart(chart, played.rec, start_ms=played.start_ms)
     except report.ChartUnavailableError as exc:
-        console.print(str(exc))
+        console.print(str(exc), markup=False)  # "[report]" is not rich markup
     return result
 
 
