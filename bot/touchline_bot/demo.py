@@ -146,7 +146,7 @@ def _play(
     try:
         report.write_chart(chart, played.rec, start_ms=played.start_ms)
     except report.ChartUnavailableError as exc:
-        console.print(str(exc), markup=False)  # "[report]" is not rich markup
+        console.print(str(exc), markup=False, soft_wrap=True)  # one line; "[report]" is no markup
     return result
 
 
