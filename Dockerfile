@@ -10,18 +10,26 @@
 # chart's securityContext asks for UID 10001 and a read-only root filesystem).
 #
 # The base images are build arguments. Both must have the same python3 (3.11) at the same path:
-# the environment built in the first stage is copied as it is into the second. The build stage
-# needs `python3 -m venv`, and a C compiler with Python's headers (installed with apt-get when
-# the base has no gcc, as the public python image has not).
+# the environment built in the first stage is copied as it is into the second (`make image`
+# passes the same Debian base for both). The build stage needs `python3 -m venv`, and a C
+# compiler with Python's headers: installed with apt-get when the base lacks them.
 ARG BUILD_IMAGE=python:3.11-slim
 ARG RUNTIME_IMAGE=python:3.11-slim
 
 FROM ${BUILD_IMAGE} AS build
 # A CA bundle for pip behind a TLS-intercepting proxy, when the builder provides one.
 ARG PIP_CERT
-RUN if ! command -v gcc >/dev/null; then \
+# What the base lacks of a C compiler, `python3 -m venv` and Python's headers comes from apt-get:
+# the public python image has venv and headers but no gcc; a bare Debian base (make image builds
+# on its runtime base) has none of them. Nothing is installed that the base already has.
+RUN pkgs=""; \
+    command -v gcc >/dev/null || pkgs="gcc libc6-dev"; \
+    python3 -c 'import ensurepip' 2>/dev/null || pkgs="$pkgs python3-venv"; \
+    python3 -c 'import os, sysconfig; os.stat(sysconfig.get_paths()["include"] + "/Python.h")' \
+      2>/dev/null || pkgs="$pkgs python3-dev"; \
+    if [ -n "$pkgs" ]; then \
       apt-get update \
-      && apt-get install -y --no-install-recommends gcc libc6-dev \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs \
       && rm -rf /var/lib/apt/lists/*; \
     fi
 # The tools (mypy compiles the wheel with mypyc; the version the project's CI checks and builds

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Build the project's image here, without a registry (docs/image.md):
 #
-#   1. two Debian bookworm bases made with `mmdebstrap --variant=minbase` from this machine's own
-#      apt sources and `podman import`ed: a runtime base (python3.11, CA certificates) and a build
-#      base (plus venv, headers and gcc);
+#   1. one Debian bookworm base made with `mmdebstrap --variant=minbase` from this machine's own
+#      apt sources and `podman import`ed (python3.11, CA certificates): the runtime stage's base,
+#      and the build stage's too, whose apt-get adds gcc, venv and headers (a second mmdebstrap
+#      for a build base took 186 s cold, the apt-get 25 s);
 #   2. the project's Dockerfile built on them with podman (runc; explicit ulimits; the host's CA
 #      bundle mounted for pip, which may sit behind a TLS-intercepting proxy);
 #   3. `podman save --format oci-archive`, the file the node's containerd imports.
@@ -22,7 +23,6 @@ tag="${TOUCHLINE_IMAGE_TAG:-dev}"
 image="localhost/touchline:$tag"
 suite=bookworm
 runtime_packages=python3,ca-certificates
-build_packages=python3,python3-venv,python3-dev,gcc,libc6-dev,ca-certificates
 # Documentation, manuals and translations are left out of the bases (dpkg path excludes).
 dpkg_opts=(
     'path-exclude=/usr/share/doc/*' 'path-exclude=/usr/share/man/*' 'path-exclude=/usr/share/info/*'
@@ -143,7 +143,7 @@ main() {
     flock 9 || fail "could not lock $cache/.lock"
     local runtime_base build_base want archive="$cache/touchline.oci.tar" start size
     runtime_base="$(make_base runtime "$runtime_packages")"
-    build_base="$(make_base build "$build_packages")"
+    build_base="$runtime_base"
     want="$(source_fingerprint "$build_base" "$runtime_base")"
     if [[ -s "$archive" && -f "$cache/stamp" && "$(cat "$cache/stamp")" == "$want" ]] \
         && image_exists "$image"; then
