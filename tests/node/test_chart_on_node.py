@@ -2,11 +2,17 @@
 with the simulators in the cluster, in a namespace enforcing the ``restricted`` Pod Security
 Standard → three ``SoccerMarket``s of one match → three bot pods Ready → each quotes on the
 simulated Kalshi → ``kubectl get sm`` shows state, fair price, position and PnL → a parameter
-edit changes one bot's live spread without restarting its pod → a global halt through the
+edit changes one bot's live spread without restarting its pod → ``helm upgrade`` to a new tag
+rolls the fleet out in batches, the bot whose match is in play keeps its pod unless the rollout
+is forced (``rollout.forceInPlay``) → a global halt through the
 ``RiskPolicy`` empties every book → deleting a market removes its pod after its orders are
 cancelled → ``helm uninstall`` leaves the CRDs and the risk state; and a market whose key Secret
-is missing says so in its conditions. No cluster DNS: the Services have fixed addresses
-(``docs/simulators.md``). Each step's time is printed (``pytest -s``) for docs/testing.md."""
+is missing says so in its conditions. A real Prometheus scrapes the pods the chart's PodMonitors
+and ServiceMonitor select, labelled as the Prometheus Operator labels them
+(``tests/node/prometheus``): the alerts' ``up`` selectors find every bot and the risk service,
+and every query of the chart's Grafana dashboards returns data for every bot. No cluster DNS:
+the Services have fixed addresses (``docs/simulators.md``). Each step's time is printed
+(``pytest -s``) for docs/testing.md."""
 
 from __future__ import annotations
 
@@ -21,10 +27,13 @@ import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from tests.e2e import cluster, operator_harness
+from tests import schedule
+from tests.e2e import cluster, operator_harness, processes
 from tests.node import node as node_harness
+from tests.node import prometheus
 from touchline_bot.config import settlement
 from touchline_bot.core import units
+from touchline_bot.engine import clock as engine_clock
 from touchline_bot.sim.polymarket import gamma
 from touchline_bot.sim.polymarket import state as poly_state
 
@@ -39,7 +48,13 @@ READY_SECS = 180.0
 EVENT = "KXEPLGAME-26DEC05LIVMUN"
 # The three markets of the simulated match: name, Polymarket outcome, Kalshi ticker suffix.
 MARKETS = (("liv", "home", "LIV"), ("mun", "away", "MUN"), ("tie", "draw", "TIE"))
+# The market whose match is in play (the others are three days before kick-off).
+IN_PLAY = "tie"
 HALT_EMPTIES_BOOKS_SECS = 2.0
+DASHBOARDS = ROOT / "helm" / "touchline" / "dashboards"
+# Grafana's variables: $__rate_interval is four scrape intervals (the chart's 15 s).
+GRAFANA_VARS = {"$__rate_interval": "1m", "$__interval": "15s"}
+SCRAPE_SECS = 180.0
 
 
 def _keys(workdir: Path) -> tuple[Path, Path]:
@@ -163,6 +178,61 @@ def _ready(pod: dict[str, Any]) -> bool:
     return any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
 
 
+def _panel_queries(market: str) -> list[tuple[str, str]]:
+    """(dashboard: panel, query) of every target of the chart's dashboards, for one market."""
+    found = []
+    for path in sorted(DASHBOARDS.glob("*.json")):
+        for panel in json.loads(path.read_text())["panels"]:
+            for target in panel["targets"]:
+                expr = target["expr"]
+                for var, value in {**GRAFANA_VARS, "$market": market}.items():
+                    expr = expr.replace(var, value)
+                found.append((f"{path.stem}: {panel['title']}", expr))
+    return found
+
+
+def _scraped(node: node_harness.Node, ns: str, tmp_path: Path) -> dict[str, float]:
+    """Prometheus with the chart's monitors as scrape jobs: seconds from its start until every
+    bot and the risk service are up under the alerts' job selectors, and until every dashboard
+    query returns data for every bot."""
+    found = prometheus.monitors(
+        node.plane, ROOT / "helm" / "touchline", tmp_path / "values.yaml", ns
+    )
+    assert {m["kind"] for m in found} == {"PodMonitor", "ServiceMonitor"}, found
+    started = time.monotonic()
+    with prometheus.running(node, tmp_path / "prometheus", found, ns) as prom:
+        # The alerts' selectors (helm/touchline/files/prometheus-rules.yaml).
+        bots = 'up{job=~".*touchline-bot.*"} == 1'
+        risk = 'up{job=~".*touchline-risk.*"} == 1'
+
+        def all_up() -> bool:
+            prom.discover()
+            return len(prom.query(bots)) == len(MARKETS) and len(prom.query(risk)) == 1
+
+        _eventually(node, ns, all_up, "Prometheus: every bot and the risk service up")
+        up = time.monotonic() - started
+        markets = sorted(
+            r["metric"]["market"] for r in prom.query("group by (market) (touchline_state)")
+        )
+        assert len(markets) == len(MARKETS), markets
+        checks = [(what, expr) for market in markets for what, expr in _panel_queries(market)]
+        lacking: list[str] = []
+
+        def panels_have_data() -> bool:
+            lacking[:] = [f"{what} [{expr}]" for what, expr in checks if not prom.query(expr)]
+            return not lacking
+
+        try:
+            cluster.eventually(panels_have_data, "every dashboard query", timeout_secs=SCRAPE_SECS)
+        except processes.StartError as exc:
+            raise AssertionError(f"dashboard queries without data: {lacking}") from exc
+        return {
+            "Prometheus start → every bot and the risk service scraped (up)": up,
+            f"Prometheus start → all {len(checks)} dashboard queries have data": time.monotonic()
+            - started,
+        }
+
+
 def _install(node: node_harness.Node, ns: str, tmp_path: Path) -> float:
     plane = node.plane
     key, public = _keys(tmp_path)
@@ -189,8 +259,19 @@ def _install(node: node_harness.Node, ns: str, tmp_path: Path) -> float:
     return time.monotonic() - started
 
 
+def _in_play_schedule() -> dict[str, str]:
+    """A match that kicked off ten minutes ago and ends in two hours: the bot quotes in play, and
+    a rollout must leave its pod alone unless forced (docs/operator.md, "Fleet rollouts")."""
+    now = engine_clock.now_ms() // schedule.MINUTE_MS * schedule.MINUTE_MS
+    return {
+        "startTimeUtc": schedule.iso_utc(now - 10 * schedule.MINUTE_MS),
+        "scheduledEndTimeUtc": schedule.iso_utc(now + 120 * schedule.MINUTE_MS),
+    }
+
+
 def _apply_markets(node: node_harness.Node, ns: str) -> None:
     for name, outcome, suffix in MARKETS:
+        when = _in_play_schedule() if name == IN_PLAY else {}
         ticker = f"{EVENT}-{suffix}"
         market = _proxy(node, ns, KALSHI_SIM, f"/trade-api/v2/markets/{ticker}")["market"]
         rules = settlement.rules_hash(
@@ -207,17 +288,18 @@ def _apply_markets(node: node_harness.Node, ns: str) -> None:
                     "tokenIds": {outcome: token},
                 },
                 settlementEquivalence={"rulesHash": rules},
+                **when,
             )
         )
 
 
-def _upgrade(node: node_harness.Node, ns: str, tmp_path: Path) -> str:
-    """A second tag of the same image in the node's containerd, and ``helm upgrade`` to it."""
-    new_image = f"{node.image}-next"
+def _upgrade(node: node_harness.Node, ns: str, tmp_path: Path, suffix: str, *, force: bool) -> str:
+    """Another tag of the same image in the node's containerd, and ``helm upgrade`` to it."""
+    new_image = f"{node.image}-{suffix}"
     node.ctr("images", "tag", node.image, new_image)
     values = _values(new_image)
-    values["bots"] = {"rollout": {"batchSize": 1}}
-    path = tmp_path / "upgrade.yaml"
+    values["bots"] = {"rollout": {"batchSize": 1, "forceInPlay": force}}
+    path = tmp_path / f"upgrade-{suffix}.yaml"
     path.write_text(yaml.safe_dump(values))
     chart = str(ROOT / "helm" / "touchline")
     node.plane.helm("upgrade", "touchline", chart, "-n", ns, "-f", str(path))
@@ -227,6 +309,23 @@ def _upgrade(node: node_harness.Node, ns: str, tmp_path: Path) -> str:
 def _on_image(node: node_harness.Node, ns: str, market: str, image: str) -> bool:
     pods = _pods(node, ns, market)
     return any(_ready(p) and p["spec"]["containers"][0]["image"] == image for p in pods)
+
+
+def _rollout(node: node_harness.Node, ns: str) -> dict[str, Any]:
+    """The operator's record of the last rollout (the fleet ConfigMap's annotation)."""
+    cm = node.plane.get_json("configmap", "touchline-fleet", namespace=ns)
+    recorded: dict[str, Any] = json.loads(
+        (cm["metadata"].get("annotations") or {}).get("touchline.dev/rollout") or "{}"
+    )
+    return recorded
+
+
+def _batches_started(node: node_harness.Node, ns: str) -> list[str]:
+    return [
+        e["message"]
+        for e in node.plane.get_json("events", namespace=ns)["items"]
+        if e["involvedObject"]["name"] == "touchline-fleet" and e["reason"] == "RolloutBatchStarted"
+    ]
 
 
 def _quotes_both_sides(node: node_harness.Node) -> bool:
@@ -264,6 +363,9 @@ def test_the_users_story_on_the_node(
         )
 
     _eventually(node, ns, table_shows_the_bots, "kubectl get sm: state, fair, position, PnL")
+    scraped = _scraped(node, ns, tmp_path)
+    print("\n" + "\n".join(f"{what}: {secs:.1f} s" for what, secs in scraped.items()))
+    times.update(scraped)
 
     # A parameter edit: a wider spread on one market, live, the pod not restarted.
     (before_pod,) = _pods(node, ns, "liv")
@@ -287,22 +389,49 @@ def test_the_users_story_on_the_node(
     assert after_pod["metadata"]["uid"] == before_pod["metadata"]["uid"]
     assert after_pod["status"]["containerStatuses"][0]["restartCount"] == 0
 
-    # helm upgrade with a new image tag: the operator rolls the bots out in batches of one.
-    new_image = _upgrade(node, ns, tmp_path)
+    # helm upgrade with a new image tag: the operator rolls the bots out in batches of one; the
+    # bot whose match is in play keeps its pod (deferred), the others restart on the new image.
+    (in_play_pod,) = _pods(node, ns, IN_PLAY)
+    before_match = [m for m, _, _ in MARKETS if m != IN_PLAY]
+    new_image = _upgrade(node, ns, tmp_path, "next", force=False)
     upgraded = time.monotonic()
     _eventually(
         node,
         ns,
-        lambda: all(_on_image(node, ns, m, new_image) for m, _, _ in MARKETS),
-        "every bot pod Ready on the new image",
+        lambda: (
+            _rollout(node, ns).get("state") == "Succeeded"
+            and all(_on_image(node, ns, m, new_image) for m in before_match)
+        ),
+        "the bots before their match Ready on the new image, the rollout done",
     )
-    times["helm upgrade → every bot Ready on the new image"] = time.monotonic() - upgraded
-    batches = [
-        e
-        for e in plane.get_json("events", namespace=ns)["items"]
-        if e["involvedObject"]["name"] == "touchline-fleet" and e["reason"] == "RolloutBatchStarted"
-    ]
-    assert len(batches) >= len(MARKETS), [e["message"] for e in batches]
+    times["helm upgrade → the bots before kick-off Ready on the new image"] = (
+        time.monotonic() - upgraded
+    )
+    assert _rollout(node, ns)["deferred"] == [f"{ns}/{IN_PLAY}"], _rollout(node, ns)
+    assert len(_batches_started(node, ns)) == len(before_match), _batches_started(node, ns)
+    (kept,) = _pods(node, ns, IN_PLAY)
+    assert kept["metadata"]["uid"] == in_play_pod["metadata"]["uid"]
+    assert kept["status"]["containerStatuses"][0]["restartCount"] == 0
+    assert kept["spec"]["containers"][0]["image"] == node.image
+
+    # Forced (rollout.forceInPlay): the bot in play is restarted too, every bot on the new tag.
+    forced_image = _upgrade(node, ns, tmp_path, "forced", force=True)
+    forced = time.monotonic()
+    _eventually(
+        node,
+        ns,
+        lambda: all(_on_image(node, ns, m, forced_image) for m, _, _ in MARKETS),
+        "every bot pod Ready on the forced rollout's image",
+    )
+    times["forced helm upgrade → every bot (in play too) Ready on the new image"] = (
+        time.monotonic() - forced
+    )
+    assert any(
+        _ready(p)
+        and p["metadata"]["uid"] != in_play_pod["metadata"]["uid"]
+        and p["spec"]["containers"][0]["image"] == forced_image
+        for p in _pods(node, ns, IN_PLAY)
+    )
 
     # The global halt: every book empty.
     _eventually(node, ns, lambda: _quotes_both_sides(node), "every market quoted again")
