@@ -6,6 +6,8 @@
 #                                          control plane's module and pin)
 #   containerd, containerd-shim-runc-v2,  go build of github.com/containerd/containerd/v2
 #   ctr                                    (scripts/node/containerd), cgo off
+#   coredns                                go build of github.com/coredns/coredns
+#                                          (scripts/node/coredns: the plugins the node uses), cgo off
 #   pause.oci.tar                          scripts/node/pause.c built static, packed by podman
 #
 # runc, the CNI plugins, iptables and conntrack are Debian's (scripts/node/install-deps.sh).
@@ -24,7 +26,7 @@ source "$here/versions.env"
 cache="${TOUCHLINE_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/touchline/node-$K8S_VERSION}"
 bin="$cache/bin"
 stamp="$cache/stamp"
-binaries=(kubelet kube-scheduler kube-proxy containerd containerd-shim-runc-v2 ctr pause)
+binaries=(kubelet kube-scheduler kube-proxy containerd containerd-shim-runc-v2 ctr coredns pause)
 
 say() { echo "node: $*"; }
 fail() {
@@ -35,7 +37,8 @@ fail() {
 
 fingerprint() {
     cat "$k8s/versions.env" "$k8s/gomod/go.mod" "$k8s/gomod/go.sum" "$here/versions.env" \
-        "$here/containerd/go.mod" "$here/containerd/go.sum" "$here/pause.c" "${BASH_SOURCE[0]}" \
+        "$here/containerd/go.mod" "$here/containerd/go.sum" "$here/coredns/go.mod" \
+        "$here/coredns/go.sum" "$here/coredns/main.go" "$here/pause.c" "${BASH_SOURCE[0]}" \
         | sha256sum | cut -d' ' -f1
 }
 
@@ -83,6 +86,19 @@ build_containerd() {
     say "  built in $((SECONDS - start)) s"
 }
 
+build_coredns() {
+    say "building CoreDNS $COREDNS_VERSION (cgo off) from scripts/node/coredns"
+    local start=$SECONDS
+    grep -q "github.com/coredns/coredns $COREDNS_VERSION" "$here/coredns/go.mod" \
+        || fail "scripts/node/coredns/go.mod does not pin CoreDNS $COREDNS_VERSION"
+    (
+        cd "$here/coredns"
+        CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-mod=readonly -buildvcs=false" nice -n 10 \
+            go build -trimpath -ldflags "-s -w" -o "$bin/coredns" .
+    ) || fail "go build of CoreDNS failed"
+    say "  built in $((SECONDS - start)) s"
+}
+
 build_pause() {
     say "building the pause image $PAUSE_IMAGE"
     local tmp start=$SECONDS
@@ -108,9 +124,12 @@ check_versions() {
     "$bin/kubelet" --version | grep -q "$K8S_VERSION" || fail "kubelet does not report $K8S_VERSION"
     "$bin/containerd" --version | grep -q "$CONTAINERD_VERSION" \
         || fail "containerd does not report $CONTAINERD_VERSION"
+    # Captured first: grep -q would close the pipe on coredns's second line (SIGPIPE, pipefail).
+    [[ "$("$bin/coredns" -version)" == *"CoreDNS-${COREDNS_VERSION#v}"* ]] \
+        || fail "coredns does not report $COREDNS_VERSION"
     command -v runc >/dev/null || fail "no runc: run scripts/node/install-deps.sh"
     [[ -x /usr/lib/cni/bridge ]] || fail "no CNI plugins: run scripts/node/install-deps.sh"
-    say "  $("$bin/kubelet" --version), containerd $CONTAINERD_VERSION, $(runc --version | head -1)"
+    say "  $("$bin/kubelet" --version), containerd $CONTAINERD_VERSION, CoreDNS $COREDNS_VERSION, $(runc --version | head -1)"
 }
 
 main() {
@@ -132,6 +151,7 @@ main() {
     go_env
     build_kube
     build_containerd
+    build_coredns
     build_pause
     check_versions
     echo "$want" >"$stamp"

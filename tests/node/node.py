@@ -1,5 +1,6 @@
 """A real single Kubernetes node for the node tier: containerd, kube-scheduler, kubelet and
-kube-proxy, with a control plane of its own, all inside the namespaces of ``netns``.
+kube-proxy, and CoreDNS for the cluster's names, with a control plane of its own, all inside the
+namespaces of ``netns``.
 
 ``running(workdir)`` makes the namespaces, starts the control plane there (the API server on the
 node's address too, so pods reach it through the ``kubernetes`` Service), writes the node's
@@ -22,6 +23,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import yaml
 
 from tests.e2e import binaries, cluster, flags, processes
@@ -34,6 +36,10 @@ KUBELET_PORT = 10250
 # How often the kubelet resyncs pods, and so how soon a ConfigMap edit reaches a mounted volume
 # (the default 1 m gives 60-80 s; docs/testing.md).
 SYNC_FREQUENCY = "10s"
+# CoreDNS answers on the node's address (port 53 of the node's own network namespace); pods get
+# it as their nameserver (kubelet clusterDNS) with the usual search path of this domain.
+CLUSTER_DOMAIN = "cluster.local"
+DNS_READY_PORT = 10281
 NODE_READY_SECS = 180.0
 _CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -51,7 +57,10 @@ def node_bin_dir() -> Path:
         if explicit
         else binaries.cache_dir(os.environ, pins).parent / f"node-{pins['K8S_VERSION']}"
     )
-    names = ("kubelet", "kube-scheduler", "kube-proxy", "containerd", "containerd-shim-runc-v2")
+    names = (
+        "kubelet", "kube-scheduler", "kube-proxy", "containerd", "containerd-shim-runc-v2",
+        "coredns",
+    )  # fmt: skip
     missing = [n for n in (*names, "ctr") if not os.access(cache / "bin" / n, os.X_OK)]
     if missing or not (cache / "pause.oci.tar").is_file():
         raise NodeMissingError(
@@ -172,6 +181,8 @@ def _kubelet_config(workdir: Path, ca: Path) -> Path:
         },
         "authorization": {"mode": "Webhook"},
         "syncFrequency": SYNC_FREQUENCY,
+        "clusterDNS": [netns.NODE_IP],
+        "clusterDomain": CLUSTER_DOMAIN,
         "resolvConf": str(_write(workdir / "resolv.conf", "options ndots:1\n")),
         "failSwapOn": False,
         "oomScoreAdj": 0,
@@ -183,6 +194,34 @@ def _kubelet_config(workdir: Path, ca: Path) -> Path:
         "maxPods": 40,
     }
     return _write(workdir / "kubelet.yaml", yaml.safe_dump(config))
+
+
+def _corefile(workdir: Path, kubeconfig: Path) -> Path:
+    """Service and Pod names of the cluster from the API server (as the admin); nothing is
+    forwarded: the node has no route out, and a name outside the cluster is not found."""
+    text = f""".:53 {{
+    errors
+    health 127.0.0.1:{DNS_READY_PORT - 1}
+    ready 127.0.0.1:{DNS_READY_PORT}
+    kubernetes {CLUSTER_DOMAIN} in-addr.arpa ip6.arpa {{
+        kubeconfig {kubeconfig}
+    }}
+    cache 5
+    loadbalance
+}}
+"""
+    return _write(workdir / "Corefile", text)
+
+
+def _dns_ready(spaces: netns.Namespaces) -> bool:
+    def get() -> bool:
+        try:
+            url = f"http://127.0.0.1:{DNS_READY_PORT}/ready"
+            return httpx.get(url, timeout=2.0).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    return spaces.call(get)
 
 
 def _kube_proxy_config(workdir: Path, kubeconfig: Path) -> Path:
@@ -320,6 +359,9 @@ def running(workdir: Path, *, import_image: bool = True) -> Iterator[Node]:
         if image:
             node.ctr("images", "import", image["ARCHIVE"])
         admin = plane.kubeconfig
+        coredns = launch(
+            "coredns", [str(node_bins / "coredns"), "-conf", str(_corefile(workdir, admin))]
+        )
         launch(
             "kube-scheduler",
             [
@@ -358,5 +400,8 @@ def running(workdir: Path, *, import_image: bool = True) -> Iterator[Node]:
             timeout_secs=NODE_READY_SECS,
             what=f"node {NODE_NAME} Ready",
             watch=[containerd, kubelet, proxy],
+        )
+        processes.wait_until(
+            lambda: _dns_ready(spaces), timeout_secs=60, what="CoreDNS ready", watch=[coredns]
         )
         yield dataclasses.replace(node, ready_secs=time.monotonic() - kubelet_started)

@@ -10,8 +10,9 @@ cancelled → ``helm uninstall`` leaves the CRDs and the risk state; and a marke
 is missing says so in its conditions. A real Prometheus scrapes the pods the chart's PodMonitors
 and ServiceMonitor select, labelled as the Prometheus Operator labels them
 (``tests/node/prometheus``): the alerts' ``up`` selectors find every bot and the risk service,
-and every query of the chart's Grafana dashboards returns data for every bot. No cluster DNS:
-the Services have fixed addresses (``docs/simulators.md``). Each step's time is printed
+and every query of the chart's Grafana dashboards returns data for every bot. The bots find the
+risk service by its name (the node's CoreDNS), the simulators by fixed ClusterIPs — the path for
+a cluster without DNS (``docs/simulators.md``). Each step's time is printed
 (``pytest -s``) for docs/testing.md."""
 
 from __future__ import annotations
@@ -81,7 +82,6 @@ def _values(image: str) -> dict[str, Any]:
         "image": {"repository": repository, "tag": tag, "pullPolicy": "Never"},
         # An allowed key Secret that does not exist: the market says SecretMissing (below).
         "kalshi": {"allowedKeySecrets": ["no-such-secret"]},
-        "risk": {"clusterIP": "10.0.0.50"},
         "simulators": {
             "enabled": True,
             "kalshi": {"clusterIP": KALSHI_SIM_IP},
@@ -357,6 +357,9 @@ def test_the_users_story_on_the_node(
         assert _condition(node, ns, name, "SettlementVerified").get("status") == "True"
     _eventually(node, ns, lambda: _quotes_both_sides(node), "a bid and an ask on every market")
     times["apply → every market quoted on the simulated Kalshi"] = time.monotonic() - applied
+    # Quoting needs the risk service's lease: the bots reached it by its name, through CoreDNS.
+    fleet_data = node.plane.get_json("configmap", "touchline-fleet", namespace=ns)["data"]
+    assert "http://touchline-risk:" in json.dumps(fleet_data), fleet_data
 
     def table_shows_the_bots() -> bool:
         rows = plane.kubectl("get", "sm", "-n", ns).stdout.splitlines()

@@ -1,6 +1,7 @@
 """The node runs pods: the project's image, imported without a registry, in a namespace that
 enforces the ``restricted`` Pod Security Standard; the API server reaches the kubelet (logs);
-a pod reaches the API server through the ``kubernetes`` Service."""
+a pod reaches the API server through the ``kubernetes`` Service, and finds Services by name
+through the node's CoreDNS."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from tests.e2e import cluster
+from tests.e2e import cluster, flags
 from tests.node import node as node_harness
 
 pytestmark = pytest.mark.node
@@ -106,3 +107,42 @@ def test_a_pod_is_ready_soon_after_apply_and_reaches_the_api_server(
     # point is that the connection and TLS to the kubernetes Service work.
     assert log.strip() in {"200"}
     assert finished_secs < 60
+
+
+def test_a_pod_finds_services_by_name_through_the_nodes_coredns(
+    node: node_harness.Node, node_namespace: str
+) -> None:
+    # A Service with no fixed address: only DNS tells a pod where it is.
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "named"},
+        "spec": {"selector": {"app": "none"}, "ports": [{"name": "http", "port": 80}]},
+    }
+    node.plane.kubectl("apply", "-n", node_namespace, "-f", "-", stdin=json.dumps(service))
+    cluster_ip = node.plane.get_json("service", "named", namespace=node_namespace)["spec"][
+        "clusterIP"
+    ]
+    probe = (
+        "import socket\n"
+        "for name in ('named', f'named.{NS}.svc.cluster.local', 'kubernetes.default'):\n"
+        "    print(name, socket.gethostbyname(name))\n"
+    ).replace("{NS}", node_namespace)
+    manifest = _pod("dns", node.image, [])
+    spec = manifest["spec"]
+    assert isinstance(spec, dict)
+    spec["containers"][0]["command"] = ["/opt/touchline/bin/python", "-c", probe]
+    node.plane.kubectl("apply", "-n", node_namespace, "-f", "-", stdin=json.dumps(manifest))
+    cluster.eventually(
+        lambda: _phase(node, node_namespace, "dns") in {"Succeeded", "Failed"},
+        "the DNS probe finished",
+        timeout_secs=120,
+    )
+    log = node.plane.kubectl("logs", "-n", node_namespace, "dns").stdout
+    assert _phase(node, node_namespace, "dns") == "Succeeded", log
+    answers = dict(line.split() for line in log.splitlines())
+    assert answers == {
+        "named": cluster_ip,
+        f"named.{node_namespace}.svc.cluster.local": cluster_ip,
+        "kubernetes.default": flags.KUBERNETES_SERVICE_IP,
+    }, log
