@@ -114,6 +114,24 @@ async def test_the_lease_is_acquired_renewed_and_released(
     assert (spec["holderIdentity"], spec["leaseTransitions"]) == ("pod-b", first_transitions + 1)
 
 
+async def test_the_operators_owner_reference_and_labels_survive_every_write_of_the_bot(
+    k8s: cluster.ControlPlane, namespace: str, bot_api: client.ApiClient
+) -> None:
+    # The operator creates the Lease owned by its SoccerMarket, so that deleting the market
+    # deletes it; a bot that rewrote the whole object dropped that reference at its first write.
+    made = (await _stored_lease(k8s, namespace))["metadata"]
+    assert made["ownerReferences"][0]["kind"] == "SoccerMarket"
+    mine = _lease(bot_api, namespace, "pod-a")
+    await mine.acquire(START_MS)
+    await mine.renew(START_MS + 5_000)
+    after_renew = (await _stored_lease(k8s, namespace))["metadata"]
+    await mine.release()
+    after_release = (await _stored_lease(k8s, namespace))["metadata"]
+    for meta in (after_renew, after_release):
+        assert meta["ownerReferences"] == made["ownerReferences"]
+        assert meta["labels"] == made["labels"]
+
+
 @pytest.mark.parametrize(
     ("second_at_ms", "taken_over"),
     [

@@ -47,9 +47,6 @@ def _ms(moment: dt.datetime | None) -> int:
     return (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(milliseconds=1)
 
 
-def _version(current: client.V1Lease) -> str | None:
-    return current.metadata.resource_version if current.metadata else None
-
 
 class LeaseLostError(Exception):
     """Another holder has the Lease, or it could not be renewed before it expired."""
@@ -76,12 +73,17 @@ class MarketLease:
         return client.CoordinationV1Api(self.api)
 
     def _body(
-        self, now_ms: int, transitions: int, *, resource_version: str | None = None
+        self, now_ms: int, transitions: int, *, current: client.V1Lease | None = None
     ) -> Any:  # a dict: the stubs want V1Lease, whose datetimes would serialise wrongly
-        """The whole Lease as we write it (``resourceVersion`` makes a replace conditional)."""
+        """The whole Lease as we write it. Over ``current`` the write is conditional (its
+        ``resourceVersion``) and keeps what others set on it: the operator's owner reference
+        (which deletes the Lease with its market) and its labels."""
         metadata: dict[str, Any] = {"name": self.name, "namespace": self.namespace}
-        if resource_version is not None:
-            metadata["resourceVersion"] = resource_version
+        if current is not None and current.metadata is not None:
+            kept = self.api.sanitize_for_serialization(current.metadata)
+            for key in ("resourceVersion", "ownerReferences", "labels", "annotations"):
+                if kept.get(key):
+                    metadata[key] = kept[key]
         return {
             "apiVersion": "coordination.k8s.io/v1",
             "kind": "Lease",
@@ -125,7 +127,7 @@ class MarketLease:
             raise LeaseLostError(f"lease {self.name} is held by {holder}")
         transitions = (spec.lease_transitions or 0) + (0 if holder == self.holder else 1)
         self.acquired_ms = now_ms
-        await self._replace(self._body(now_ms, transitions, resource_version=_version(current)))
+        await self._replace(self._body(now_ms, transitions, current=current))
         self.renewed_ms = now_ms
 
     async def renew(self, now_ms: int) -> None:
@@ -143,7 +145,7 @@ class MarketLease:
         if current.spec is None or current.spec.holder_identity != self.holder:
             raise LeaseLostError(f"lease {self.name} was taken over")
         transitions = current.spec.lease_transitions or 0
-        await self._replace(self._body(now_ms, transitions, resource_version=_version(current)))
+        await self._replace(self._body(now_ms, transitions, current=current))
         self.renewed_ms = now_ms
 
     async def _replace(self, lease: Any) -> None:
@@ -168,9 +170,7 @@ class MarketLease:
             current = await self._bounded(api.read_namespaced_lease(self.name, self.namespace))
             if current.spec is not None and current.spec.holder_identity == self.holder:
                 body = self._body(
-                    self.renewed_ms or 0,
-                    current.spec.lease_transitions or 0,
-                    resource_version=_version(current),
+                    self.renewed_ms or 0, current.spec.lease_transitions or 0, current=current
                 )
                 body["spec"]["holderIdentity"] = ""
                 await self._bounded(api.replace_namespaced_lease(self.name, self.namespace, body))
