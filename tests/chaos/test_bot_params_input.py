@@ -43,7 +43,9 @@ async def test_hostile_params_bodies_are_a_clean_400_and_a_change_is_audited(
         '{"prematch": {"half_spread_base_dollars": NaN}}',
         "[1]",
     ]
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.http_port}") as http:
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{bot.http_port}", headers=conftest.PARAMS_AUTH
+    ) as http:
         answers = [
             await http.post("/params", content=body, headers={"Content-Type": "application/json"})
             for body in hostile

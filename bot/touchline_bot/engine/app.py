@@ -24,7 +24,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry
 
 from touchline_bot import config, tasks
-from touchline_bot.config import convert, document, overrides
+from touchline_bot.config import ceilings, convert, document, overrides
 from touchline_bot.config import params as config_params
 from touchline_bot.core import events, transition, units
 from touchline_bot.core import params as core_params
@@ -71,7 +71,9 @@ class AppOptions:
     config_dir: Path | None = None
     """A pod's ConfigMap directory: hot reload watches its ``params.json`` instead."""
     metrics_port: int | None = None
-    """A second port serving the same endpoints (the pod's metrics port)."""
+    """A second port serving the read endpoints (the pod's metrics port)."""
+    params_token: str | None = None
+    """The bearer token ``POST /params`` requires; ``None``: parameter changes over HTTP off."""
     shutdown_grace_secs: float = 10.0
     flatten_on_shutdown: bool = False
     order_group_contracts: units.Qty | None = None
@@ -128,6 +130,9 @@ class BotApp:
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _params: dict[str, config_params.Params] = field(default_factory=dict)
     """Each market's parameters in force, in configuration units (the base of overrides)."""
+    _ceilings: dict[str, config_params.Params] = field(default_factory=dict)
+    """Each market's parameters as its file or ConfigMap last set them: no limit set over HTTP
+    may exceed theirs (``config/ceilings.py``)."""
 
     def __post_init__(self) -> None:
         self.metrics = bot_metrics.BotMetrics(self.registry)
@@ -184,16 +189,18 @@ class BotApp:
 
     async def _serve_endpoints(self) -> None:
         endpoints = engine_http.Endpoints(
-            registry=self.registry, state=self.describe, ready=self.ready, reload=self.reload
-        )
+            registry=self.registry, state=self.describe, ready=self.ready, reload=self.reload,
+            params_token=self.options.params_token,
+        )  # fmt: skip
         if self.options.http_port is not None:
             self._http, self.http_port = await engine_http.serve(
                 endpoints, host=self.options.http_host, port=self.options.http_port
             )
         if self.options.metrics_port is not None and self.options.metrics_port != self.http_port:
             metrics_http, _ = await engine_http.serve(
-                endpoints, host=self.options.http_host, port=self.options.metrics_port
-            )
+                endpoints, host=self.options.http_host, port=self.options.metrics_port,
+                writable=False,
+            )  # fmt: skip
             self._closers.append(metrics_http.cleanup)
 
     async def _build(self, resolved: document.ResolvedMarket, venues: wiring.Venues) -> Market:
@@ -413,7 +420,7 @@ class BotApp:
         def load(path: Path) -> core_params.StrategyParams:
             resolved = loader(path)
             old = self._params.get(market_id, self.markets[market_id].resolved.params)
-            self._params[market_id] = resolved.params
+            self._params[market_id] = self._ceilings[market_id] = resolved.params
             audit.applied(
                 market_id=market_id, source="file", who=str(path), old=old,
                 new=resolved.params, version=resolved.strategy.version,
@@ -443,6 +450,8 @@ class BotApp:
             base = self._params.get(mid, self.markets[mid].resolved.params)
             try:
                 merged = overrides.merge(base, changes, where="params")
+                ceiling = self._ceilings.get(mid, self.markets[mid].resolved.params)
+                ceilings.check(ceiling, merged, where="params")
             except config.ConfigError as exc:
                 self._reload_counter(mid, "http")(False)
                 raise ValueError(str(exc)) from exc

@@ -47,7 +47,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                 default=_env_path("TOUCHLINE_CONFIG_DIR"),
                 help="the operator's ConfigMap (market.json, params.json); replaces --config",
             )
-        parser.add_argument("--http-host", default="0.0.0.0")  # noqa: S104 - probes and scrapes
+        parser.add_argument(
+            "--http-host",
+            default=os.environ.get("TOUCHLINE_HTTP_HOST") or _default_host(),
+            help="the address the endpoints bind (default: 127.0.0.1; every address in a pod, "
+            "where the kubelet's probes and Prometheus reach the pod's IP)",
+        )
+        parser.add_argument(
+            "--params-token-file",
+            type=Path,
+            default=_env_path("TOUCHLINE_PARAMS_TOKEN_PATH"),
+            help="a file holding the bearer token POST /params requires (none: the endpoint "
+            "is off)",
+        )
         parser.add_argument(
             "--http-port", type=int, default=_env_int("TOUCHLINE_HEALTH_PORT", 8080)
         )
@@ -68,6 +80,37 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         parser.add_argument("--flatten-on-shutdown", action="store_true")
         parser.add_argument("--log-level", default="INFO")
         _add_venue_overrides(parser)
+
+
+def _default_host() -> str:
+    # In a pod the probes and the scrape come to the pod's IP; the NetworkPolicy admits only
+    # Prometheus, to the metrics port, which serves reads only.
+    return "0.0.0.0" if cluster.in_cluster() else "127.0.0.1"  # noqa: S104
+
+
+MIN_TOKEN_CHARS = 16
+
+
+class TokenFileError(ValueError):
+    """The parameter token file cannot be used (the message names the file, never its text)."""
+
+
+def read_params_token(path: Path | None) -> str | None:
+    """The bearer token of ``POST /params`` from ``path`` (surrounding whitespace dropped);
+    ``None`` without a file. A short or non-printable token is refused."""
+    if path is None:
+        return None
+    try:
+        token = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.__class__.__name__
+        raise TokenFileError(f"{path}: cannot read the parameter token ({reason})") from None
+    if len(token) < MIN_TOKEN_CHARS or not token.isprintable() or " " in token:
+        raise TokenFileError(
+            f"{path}: the parameter token must be at least {MIN_TOKEN_CHARS} printable "
+            "characters without spaces"
+        )
+    return token
 
 
 def _env_path(name: str) -> Path | None:
@@ -200,7 +243,8 @@ def run(args: argparse.Namespace) -> int:
             if not markets:
                 return 2
         credentials = auth.credentials_from_env(os.environ)
-    except (config.ConfigError, errors.KalshiConfigError, KeyError) as exc:
+        params_token = read_params_token(args.params_token_file)
+    except (config.ConfigError, errors.KalshiConfigError, KeyError, TokenFileError) as exc:
         sys.stderr.write(f"touchline {args.command}: {exc}\n")
         return 2
     token = None
@@ -215,6 +259,7 @@ def run(args: argparse.Namespace) -> int:
         config_path=args.config,
         config_dir=getattr(args, "config_dir", None),
         metrics_port=args.metrics_port,
+        params_token=params_token,
         shutdown_grace_secs=args.grace_secs,
         flatten_on_shutdown=args.flatten_on_shutdown,
     )

@@ -146,6 +146,11 @@ def street_outside_our_quotes(stack: Stack, ticker: str) -> None:
     stack.kalshi.flush()
 
 
+PARAMS_TOKEN = "params-token-0123456789abcdef"
+"""The bearer token of ``POST /params`` of a bot started with ``serve_http``."""
+PARAMS_AUTH = {"Authorization": f"Bearer {PARAMS_TOKEN}"}
+
+
 @contextlib.asynccontextmanager
 async def running_bot(
     stack: Stack, market_id: str, *, serve_http: bool = False
@@ -157,6 +162,7 @@ async def running_bot(
     options = bot_app.AppOptions(
         http_port=0 if serve_http else None,
         config_path=stack.config_path if serve_http else None,
+        params_token=PARAMS_TOKEN if serve_http else None,
         shutdown_grace_secs=5.0,
     )
     app = bot_app.BotApp((resolved,), stack.endpoints(), engine_clock.WallClock(), options)

@@ -75,7 +75,9 @@ async def test_wider_spread_in_the_file_amends_both_quotes_in_place_and_bumps_th
 ) -> None:
     before, before_ids = await _quoting(stack)
     wider = (before[0] - WIDENING, before[1] + WIDENING)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.http_port}") as http:
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{bot.http_port}", headers=conftest.PARAMS_AUTH
+    ) as http:
         before_version = (await _state(http))["params_version"]
         text = stack.config_path.read_text()
         assert SHIPPED in text
@@ -130,7 +132,9 @@ async def test_post_params_widens_both_quotes_in_place_and_refuses_a_bad_field_w
     stack: conftest.Stack, bot: bot_app.BotApp
 ) -> None:
     before, before_ids = await _quoting(stack)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.http_port}") as http:
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{bot.http_port}", headers=conftest.PARAMS_AUTH
+    ) as http:
         version = (await _state(http))["params_version"]
         bad = {
             "prematch": {"halfSpreadBaseDollars": "-0.06"},
