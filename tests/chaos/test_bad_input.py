@@ -45,7 +45,8 @@ async def risk(tmp_path: Path) -> AsyncIterator[runner.RunningRiskService]:
 
 
 def _client(risk: runner.RunningRiskService, who: str) -> httpx.AsyncClient:
-    headers = {"Authorization": f"Bearer {risk.auth.token_for(who)}"}
+    token = risk.auth.admin_token() if who == "admin" else risk.auth.token_for(who)
+    headers = {"Authorization": f"Bearer {token}"}
     return httpx.AsyncClient(base_url=risk.base_url, headers=headers, timeout=10.0)
 
 

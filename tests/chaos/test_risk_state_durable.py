@@ -37,7 +37,7 @@ def _bot(url: str) -> httpx.AsyncClient:
 
 
 def _admin(url: str) -> httpx.AsyncClient:
-    headers = {"Authorization": f"Bearer {TOKENS.token_for('admin')}"}
+    headers = {"Authorization": f"Bearer {TOKENS.admin_token()}"}
     return httpx.AsyncClient(base_url=url, headers=headers, timeout=5.0)
 
 

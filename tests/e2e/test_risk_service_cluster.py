@@ -98,6 +98,29 @@ async def test_a_caller_without_the_right_token_is_refused(
     assert token is None or token not in answer.text
 
 
+async def test_the_bot_of_a_market_called_admin_is_a_market_not_the_administrator(
+    k8s: cluster.ControlPlane, namespace: str, harness: R.Harness
+) -> None:
+    """Issue 17 item 11, through the real TokenReview: ``tl-bot-admin`` reports for the market
+    ``admin`` and may not halt; the administrator's own ServiceAccount may."""
+    running = await harness.start()
+    market_token = await R.mint(k8s, namespace, "tl-bot-admin", AUDIENCE)
+    admin_token = await R.mint(k8s, namespace, "touchline-admin", AUDIENCE)
+    reported = await R.post_report(running.base_url, market_token, "admin")
+    async with httpx.AsyncClient(base_url=running.base_url, timeout=10.0) as http:
+        halt = await http.post(
+            "/v1/halt", json={}, headers={"Authorization": f"Bearer {market_token}"}
+        )
+        after = await R.post_report(running.base_url, market_token, "admin")
+        real = await http.post(
+            "/v1/halt", json={}, headers={"Authorization": f"Bearer {admin_token}"}
+        )
+    assert reported.status_code == 200, reported.text
+    assert halt.status_code == 403, halt.text
+    assert wire.reply_from_json(after.json())[2] is False
+    assert real.status_code == 200, real.text
+
+
 async def test_an_accepted_token_is_reviewed_once_per_ttl_and_refused_once_revoked(
     k8s: cluster.ControlPlane, namespace: str, harness: R.Harness
 ) -> None:

@@ -1,6 +1,8 @@
 """Cluster authentication for the risk service: a bot presents its audience-bound projected
 ServiceAccount token; TokenReview says whose it is. A bot's ServiceAccount is
-``tl-bot-<market>`` (the operator's naming), so a caller may speak only for ``<market>``.
+``tl-bot-<market>`` (the operator's naming), so a caller may speak only for ``<market>``; the
+administrator is one of ``admin_accounts`` (``touchline-admin``), which may not look like a
+bot's account, so no market — one called ``admin`` included — is ever the administrator.
 
 A bot reports about once a second; an accepted token's review is remembered for
 ``cache_ttl_ms`` (keyed by its SHA-256, never the token itself), so the API server sees one
@@ -41,6 +43,10 @@ class TokenReviewAuth:
         admin_accounts: frozenset[str] = ADMIN_ACCOUNTS_DEFAULT,
         cache_ttl_ms: int = CACHE_TTL_MS_DEFAULT,
     ) -> None:
+        clashing = sorted(a for a in admin_accounts if a.startswith(BOT_ACCOUNT_PREFIX))
+        if clashing:
+            # A bot's account is tl-bot-<market>: an administrator there could be a market.
+            raise ValueError(f"administrator accounts may not start with {BOT_ACCOUNT_PREFIX}")
         self._auth = client.AuthenticationV1Api(api)
         self._namespace = namespace
         self._audience = audience
@@ -91,7 +97,9 @@ class TokenReviewAuth:
             raise auth.AuthError(403, "caller is not a ServiceAccount of this namespace")
         account = username.removeprefix(prefix)
         if account in self._admins:
-            return auth.Principal(auth.ADMIN)
-        if not account.startswith(BOT_ACCOUNT_PREFIX):
+            return auth.Principal.administrator()
+        market = account.removeprefix(BOT_ACCOUNT_PREFIX)
+        if not account.startswith(BOT_ACCOUNT_PREFIX) or not market:
             raise auth.AuthError(403, f"ServiceAccount {account} may not report")
-        return auth.Principal(account.removeprefix(BOT_ACCOUNT_PREFIX))
+        # A market's bot, whatever the market is called (tl-bot-admin is the market "admin").
+        return auth.Principal.market(market)

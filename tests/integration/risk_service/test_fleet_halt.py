@@ -117,7 +117,7 @@ async def test_frozen_bot_orders_are_cancelled_by_the_risk_service(
         proc.send_signal(signal.SIGSTOP)
         async with httpx.AsyncClient(
             base_url=risk.base_url,
-            headers={"Authorization": f"Bearer {risk.auth.token_for('admin')}"},
+            headers={"Authorization": f"Bearer {risk.auth.admin_token()}"},
         ) as http:
             assert (await http.post("/v1/halt", json={"reason": "test"})).status_code == 200
         await until(

@@ -123,7 +123,7 @@ async def test_drawdown_halt_survives_a_restart_until_reset(
     assert reply.budget == 0
     async with httpx.AsyncClient(
         base_url=second.base_url,
-        headers={"Authorization": f"Bearer {second.auth.token_for('admin')}"},
+        headers={"Authorization": f"Bearer {second.auth.admin_token()}"},
     ) as http:
         assert (await http.post("/v1/reset")).status_code == 200
     reply = await bot.report(_report("home", clock.ms, pnl=0))
