@@ -8,6 +8,8 @@ by default), so :class:`TokenFile` re-reads the file whenever it changed.
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,13 +74,17 @@ class RiskClient:
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_secs, transport=transport)
         self._token: Callable[[], str] = token if callable(token) else lambda: token
         self._ticker = ticker
+        # This process's reports: the service carries what earlier processes realized.
+        self.session = secrets.token_hex(8)
 
     async def report(self, report: rules.BotReport) -> LeaseReply:
         """Send a report (``report.ts_ms`` is the send time) and return the lease."""
         try:
             response = await self._http.post(
                 "/v1/reports",
-                json=wire.report_to_json(report, ticker=self._ticker),
+                json=wire.report_to_json(
+                    dataclasses.replace(report, session=self.session), ticker=self._ticker
+                ),
                 headers={"Authorization": f"Bearer {self._token()}"},
             )
         except (httpx.HTTPError, OSError) as exc:

@@ -50,6 +50,9 @@ class BotReport:
     resting_orders: int = 0
     halted_ack: bool = False
     """The bot has cancelled everything and stopped because of the halt."""
+    session: str = ""
+    """The reporting process (a bot restart starts a new one): its ``realized_pnl`` counts
+    from its own start, so what earlier sessions realized is carried by the service."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,9 @@ class Ledger:
     leases: dict[str, Lease] = field(default_factory=dict)
     high_water_mark: units.Money = units.Money(0)
     halt: Halt = Halt()
+    carried: dict[str, units.Money] = field(default_factory=dict)
+    """Realized PnL a market's latest report does not include: what its bot's earlier sessions
+    realized, and, after the service's restart, all it realized until it reports again."""
 
 
 def committed(ledger: Ledger, market_id: str, now_ms: int) -> units.Money:
@@ -90,8 +96,10 @@ def committed(ledger: Ledger, market_id: str, now_ms: int) -> units.Money:
 
 
 def account_pnl(ledger: Ledger) -> units.Money:
-    """Realized plus unrealized PnL (marked at fair) over every bot's latest report."""
-    return units.Money(sum(r.realized_pnl + r.unrealized_pnl for r in ledger.reports.values()))
+    """Realized plus unrealized PnL (marked at fair) over every bot's latest report, plus the
+    realized PnL carried from earlier sessions and from before a restart."""
+    reported = sum(r.realized_pnl + r.unrealized_pnl for r in ledger.reports.values())
+    return units.Money(reported + sum(ledger.carried.values()))
 
 
 def account_exposure(ledger: Ledger) -> units.Money:
@@ -115,13 +123,20 @@ def _fair_target(ledger: Ledger, market_id: str, now_ms: int, limits: AccountLim
     return ledger.reports[market_id].exposure + share
 
 
-def apply_report(ledger: Ledger, report: BotReport, limits: AccountLimits) -> tuple[Ledger, Lease]:
-    """Record a report, update the high-water mark and halt, and grant the bot its lease."""
+def apply_report(
+    ledger: Ledger, report: BotReport, limits: AccountLimits, *, recovering: bool = False
+) -> tuple[Ledger, Lease]:
+    """Record a report, update the high-water mark and halt, and grant the bot its lease.
+
+    ``recovering``: the service restarted less than a lease period ago, so leases granted
+    before it may still be held and not every bot has reported: the lease is reduce-only (no
+    budget) and drawdown is not judged from a partial sum of PnL."""
     reports = {**ledger.reports, report.market_id: report}
     ledger = dataclasses.replace(ledger, reports=reports)
-    ledger = _update_drawdown(ledger, report.ts_ms, limits)
+    if not recovering:
+        ledger = _update_drawdown(ledger, report.ts_ms, limits)
     now_ms = report.ts_ms
-    if ledger.halt.halted:
+    if ledger.halt.halted or recovering:
         lease = Lease(units.Money(0), now_ms + limits.lease_ttl_ms)
     else:
         others = sum(committed(ledger, m, now_ms) for m in reports if m != report.market_id)

@@ -1,14 +1,23 @@
 """The risk service's state and behaviour, independent of HTTP: reports in, leases out;
 halt, reset, the last-resort cancel-all and the venue cross-check.
 
-It fails closed: no answer that depends on the durable state (the high-water mark, the halt)
-leaves before that state is saved. A save that fails raises :class:`StateNotDurableError` (the
-HTTP layer answers 503, so bots fall back to reduce-only when their lease runs out), is counted
-and logged, and every later call tries the save again before it answers.
+It fails closed: no answer that depends on the durable state (the high-water mark, the halt,
+each market's realized PnL) leaves before that state is saved. A save that fails raises
+:class:`StateNotDurableError` (the HTTP layer answers 503, so bots fall back to reduce-only
+when their lease runs out), is counted and logged, and every later call tries the save again
+before it answers.
+
+After a restart it grants nothing beyond reduce-only, and judges no drawdown, for one lease
+period (plus :data:`RECOVERY_SLACK_MS`): every lease granted before the restart has expired by
+then, and every live bot has reported. Leases themselves are not saved (that would be a write
+per report); waiting them out is what makes them safe. A market's realized PnL is kept here,
+durably, across the bot's restarts: a bot reports what its own process realized (its
+``session``), and what earlier sessions realized is carried.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -28,6 +37,8 @@ CancelAllFn = Callable[[], Awaitable[None]]
 """Cancels every order of the account at the venue (Kalshi's cancel-all endpoint)."""
 PositionsFn = Callable[[], Awaitable[dict[str, int]]]
 """The venue's own positions by ticker, in 1/100 contract."""
+RECOVERY_SLACK_MS = 1_000
+"""Beyond the lease period after a restart: a bot's lease runs from when it got the answer."""
 EventFn = Callable[[str, str], Awaitable[None]]
 """Records an event (reason, message): a Kubernetes Event in a cluster, a log line locally."""
 
@@ -68,6 +79,8 @@ class RiskService:
         self._forced_for_halt_ms: int | None = None
         self._saved = store.Persisted(units.Money(0), rules.Halt())
         self._unsaved = False
+        self._realized: dict[str, store.Realized] = {}
+        self._recover_until_ms = 0
         metrics.account_limit.set(metrics.dollars(limits.max_total_notional))
         metrics.max_drawdown.set(metrics.dollars(limits.max_drawdown))
 
@@ -75,8 +88,15 @@ class RiskService:
         """Restore the high-water mark and the halt from the durable store."""
         saved = await self._store.load()
         if saved is not None:
-            self.ledger = rules.Ledger(high_water_mark=saved.high_water_mark, halt=saved.halt)
+            self._realized = dict(saved.realized)
+            self.ledger = rules.Ledger(
+                high_water_mark=saved.high_water_mark,
+                halt=saved.halt,
+                carried={m: entry.total for m, entry in saved.realized.items()},
+            )
             self._saved = saved
+            # Leases granted before the restart may still be held: wait them out.
+            self._recover_until_ms = self.now_ms() + self.limits.lease_ttl_ms + RECOVERY_SLACK_MS
         else:
             # A first start writes its state at once: the next start finds it (and a store
             # that cannot be written stops the service here, before it answers anyone).
@@ -91,15 +111,36 @@ class RiskService:
     async def report(self, report: rules.BotReport, ticker: str) -> rules.Lease:
         """Record a bot's report and grant its lease."""
         before = (self.ledger.high_water_mark, self.ledger.halt)
-        self.ledger, lease = rules.apply_report(self.ledger, report, self.limits)
+        realized = self._realized_after(report)
+        moved = realized != self._realized.get(report.market_id)
+        self._realized[report.market_id] = realized
+        carried = {**self.ledger.carried, report.market_id: realized.carried}
+        self.ledger = dataclasses.replace(self.ledger, carried=carried)
+        self.ledger, lease = rules.apply_report(
+            self.ledger, report, self.limits, recovering=self.recovering()
+        )
         if ticker:
             self.tickers[report.market_id] = ticker
-        if (self.ledger.high_water_mark, self.ledger.halt) != before or self._unsaved:
+        if (self.ledger.high_water_mark, self.ledger.halt) != before or moved or self._unsaved:
             await self._persist()
         self.metrics.leases_granted.inc()
         self.metrics.lease_budget.labels(report.market_id).set(self.metrics.dollars(lease.budget))
         self._export()
         return lease
+
+    def recovering(self) -> bool:
+        """Within a lease period of a restart: leases are reduce-only, drawdown not judged."""
+        return self.now_ms() < self._recover_until_ms
+
+    def _realized_after(self, report: rules.BotReport) -> store.Realized:
+        """The market's realized PnL with ``report``: a new session carries what the previous
+        one realized (a bot restart does not erase it)."""
+        known = self._realized.get(report.market_id)
+        if known is None:
+            return store.Realized(report.session, units.Money(0), report.realized_pnl)
+        if known.session != report.session:
+            return store.Realized(report.session, known.total, report.realized_pnl)
+        return store.Realized(report.session, known.carried, report.realized_pnl)
 
     async def halt(self, reason: str) -> None:
         """A person (or the cross-check) halts the fleet."""
@@ -166,7 +207,7 @@ class RiskService:
             self.metrics.report_age.labels(market_id).set((now - report.ts_ms) / 1000)
 
     async def _persist(self) -> None:
-        state = store.Persisted(self.ledger.high_water_mark, self.ledger.halt)
+        state = store.Persisted(self.ledger.high_water_mark, self.ledger.halt, dict(self._realized))
         try:
             await self._store.save(state)
         except Exception as exc:

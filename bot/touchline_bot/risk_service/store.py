@@ -1,4 +1,5 @@
-"""Where the risk service keeps what must survive a restart: the high-water mark and the halt.
+"""Where the risk service keeps what must survive a restart: the high-water mark, the halt and
+each market's realized PnL (its durable ledger, keyed by market).
 
 Locally a JSON file (written atomically); in a cluster the status of the ``RiskPolicy``
 resource (see ``touchline_operator``'s risk policy store, which implements the same protocol).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -17,11 +18,28 @@ from touchline_bot.risk_service import rules
 
 
 @dataclass(frozen=True, slots=True)
+class Realized:
+    """What one market's bots have realized: ``carried`` by earlier sessions, ``current`` by
+    the session that reported last (``session``)."""
+
+    session: str
+    carried: units.Money
+    current: units.Money
+
+    @property
+    def total(self) -> units.Money:
+        """Everything the market realized."""
+        return units.Money(self.carried + self.current)
+
+
+@dataclass(frozen=True, slots=True)
 class Persisted:
     """The durable part of the ledger."""
 
     high_water_mark: units.Money
     halt: rules.Halt
+    realized: dict[str, Realized] = field(default_factory=dict)
+    """Each market's realized PnL (the cluster's RiskPolicy store does not keep it yet)."""
 
 
 class StateMissingError(Exception):
@@ -66,6 +84,14 @@ class FileStore:
                 reason=str(data["halt"]["reason"]),
                 since_ms=int(data["halt"]["since_ms"]),
             ),
+            realized={
+                str(market): Realized(
+                    session=str(entry["session"]),
+                    carried=units.parse_money(entry["carried_dollars"]),
+                    current=units.parse_money(entry["current_dollars"]),
+                )
+                for market, entry in data.get("realized", {}).items()
+            },
         )
 
     async def save(self, state: Persisted) -> None:
@@ -76,6 +102,14 @@ class FileStore:
                 "halted": state.halt.halted,
                 "reason": state.halt.reason,
                 "since_ms": state.halt.since_ms,
+            },
+            "realized": {
+                market: {
+                    "session": entry.session,
+                    "carried_dollars": units.format_money(entry.carried),
+                    "current_dollars": units.format_money(entry.current),
+                }
+                for market, entry in sorted(state.realized.items())
             },
         }
         self._path.parent.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ def report_to_json(report: rules.BotReport, *, ticker: str = "") -> dict[str, An
         "unrealized_pnl_dollars": units.format_money(report.unrealized_pnl),
         "resting_orders": report.resting_orders,
         "halted_ack": report.halted_ack,
+        "session": report.session,
     }
 
 
@@ -66,6 +67,17 @@ def _flag(body: dict[str, Any], name: str) -> bool:
     return value
 
 
+MAX_SESSION_CHARS = 64
+
+
+def _session(body: dict[str, Any]) -> str:
+    """The reporting process's id (empty from a bot that sends none: one session forever)."""
+    value = body.get("session", "")
+    if not isinstance(value, str) or len(value) > MAX_SESSION_CHARS or not value.isascii():
+        raise WireError(f"session must be an ASCII string of at most {MAX_SESSION_CHARS}")
+    return value
+
+
 def report_from_json(body: Any, *, ts_ms: int) -> tuple[rules.BotReport, str]:
     """Parse a report (stamped with the service's own receive time) and its Kalshi ticker.
     Every field is type-checked strictly and bounded: hostile input is a 400, never a 500."""
@@ -93,6 +105,7 @@ def report_from_json(body: Any, *, ts_ms: int) -> tuple[rules.BotReport, str]:
         ),
         resting_orders=resting,
         halted_ack=_flag(body, "halted_ack"),
+        session=_session(body),
     )
     if not report.market_id:
         raise WireError("market_id must not be empty")

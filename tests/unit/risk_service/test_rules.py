@@ -79,3 +79,17 @@ def test_unconfirmed_bots_are_named_after_the_deadline() -> None:
     )
     assert rules.unconfirmed_after_halt(ledger, now_ms=200, deadline_ms=500) == []
     assert rules.unconfirmed_after_halt(ledger, now_ms=700, deadline_ms=500) == ["a"]
+
+
+def test_while_recovering_a_lease_is_reduce_only_and_no_drawdown_is_judged() -> None:
+    ledger = rules.Ledger(high_water_mark=units.Money(60))
+    ledger, lease = rules.apply_report(ledger, _report("a", 0, 10, pnl=0), LIMITS, recovering=True)
+    assert lease.budget == 0
+    assert not ledger.halt.halted  # a drawdown of 60 from a partial sum is not judged
+
+
+def test_carried_realized_pnl_counts_in_the_account() -> None:
+    ledger = rules.Ledger(carried={"a": units.Money(-30)})
+    ledger, _ = rules.apply_report(ledger, _report("a", 0, 0, pnl=-25), LIMITS)
+    assert rules.account_pnl(ledger) == -55
+    assert ledger.halt.halted
