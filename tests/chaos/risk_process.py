@@ -60,10 +60,13 @@ class RiskProcess:
         await self.proc.wait()
 
 
-async def start(workdir: Path, *args: str, name: str) -> RiskProcess:
-    """Start ``touchline risk --port 0 <args>`` with the shared secret in its environment."""
+async def start(
+    workdir: Path, *args: str, name: str, env_extra: dict[str, str] | None = None
+) -> RiskProcess:
+    """Start ``touchline risk --port 0 <args>`` with the shared secret in its environment (and
+    ``env_extra``: the Kalshi key that gives it venue access)."""
     log = workdir / f"{name}.log"
-    env = {**os.environ, "TOUCHLINE_RISK_SECRET": SECRET}
+    env = {**os.environ, "TOUCHLINE_RISK_SECRET": SECRET, **(env_extra or {})}
     with log.open("wb") as out:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "touchline_bot.cli", "risk", "--port", "0", *args,
@@ -74,9 +77,11 @@ async def start(workdir: Path, *args: str, name: str) -> RiskProcess:
 
 
 @contextlib.asynccontextmanager
-async def running(workdir: Path, *args: str, name: str) -> AsyncIterator[RiskProcess]:
+async def running(
+    workdir: Path, *args: str, name: str, env_extra: dict[str, str] | None = None
+) -> AsyncIterator[RiskProcess]:
     """``start``, and kill on the way out whatever the test left running."""
-    risk = await start(workdir, *args, name=name)
+    risk = await start(workdir, *args, name=name, env_extra=env_extra)
     try:
         yield risk
     finally:

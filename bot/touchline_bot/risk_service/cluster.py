@@ -73,6 +73,7 @@ class VenueFns:
 
     cancel_all: service.CancelAllFn | None = None
     positions: service.PositionsFn | None = None
+    cancel_market: service.CancelMarketFn | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,7 @@ async def _assemble(
         now_ms=now_ms,
         options=service_options,
         cancel_all=venue.cancel_all,
+        cancel_market=venue.cancel_market,
         record_event=recorder.record,
     )
     return _Parts(svc, policy, recorder, registry)

@@ -114,6 +114,7 @@ async def _start_local(args: argparse.Namespace, fns: cluster.VenueFns) -> Stop 
             port=args.port,
             options=options,
             cancel_all=fns.cancel_all,
+            cancel_market=fns.cancel_market,
             positions=fns.positions,
             loops=loops,
             first_start=args.first_start,
@@ -170,7 +171,11 @@ async def _serve(args: argparse.Namespace) -> int:
         log.error("cluster mode needs both --namespace and --policy")
         return 2
     hooks = venue.from_env(os.environ, base_url=args.kalshi_base_url)
-    fns = cluster.VenueFns(hooks.cancel_all, hooks.positions) if hooks else cluster.VenueFns()
+    fns = (
+        cluster.VenueFns(hooks.cancel_all, hooks.positions, hooks.cancel_market)
+        if hooks
+        else cluster.VenueFns()
+    )
     try:
         stop_service: Stop | None
         if args.policy is not None:

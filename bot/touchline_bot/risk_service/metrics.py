@@ -79,6 +79,11 @@ class RiskMetrics:
             "Cross-checks that found a mismatch.",
             registry=registry,
         )
+        self.silent_bot_cancels = Counter(
+            "touchline_risk_silent_bot_cancels",
+            "Markets whose orders the service cancelled because their bot stopped reporting.",
+            registry=registry,
+        )
         self.forced_cancel_all = Counter(
             "touchline_risk_forced_cancel_all",
             "Account-wide cancel-all calls made by the service.",

@@ -38,6 +38,7 @@ async def start_risk_service(
     port: int = 0,
     options: service.ServiceOptions = service.ServiceOptions(),
     cancel_all: service.CancelAllFn | None = None,
+    cancel_market: service.CancelMarketFn | None = None,
     positions: service.PositionsFn | None = None,
     loops: server.LoopOptions = server.LoopOptions(),
     first_start: bool = True,
@@ -53,6 +54,7 @@ async def start_risk_service(
         now_ms=now_ms,
         options=options,
         cancel_all=cancel_all,
+        cancel_market=cancel_market,
     )
     authenticator = auth.SharedSecretAuth(secret)
     base_url, runner = await serve(

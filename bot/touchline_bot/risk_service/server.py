@@ -131,6 +131,10 @@ async def _enforce_loop(svc: service.RiskService, every_secs: float) -> None:
             await svc.enforce_halt()
         except Exception:
             log.exception("last-resort cancel-all failed; will retry")
+        try:
+            await svc.cancel_silent()
+        except Exception:
+            log.exception("cancelling a silent bot's orders failed; will retry")
         await asyncio.sleep(every_secs)
 
 

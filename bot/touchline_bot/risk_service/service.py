@@ -35,6 +35,8 @@ class StateNotDurableError(Exception):
 
 CancelAllFn = Callable[[], Awaitable[None]]
 """Cancels every order of the account at the venue (Kalshi's cancel-all endpoint)."""
+CancelMarketFn = Callable[[str], Awaitable[int]]
+"""Cancels every resting order of the account in one ticker; returns how many."""
 PositionsFn = Callable[[], Awaitable[dict[str, int]]]
 """The venue's own positions by ticker, in 1/100 contract."""
 RECOVERY_SLACK_MS = 1_000
@@ -65,6 +67,7 @@ class RiskService:
         now_ms: Callable[[], int],
         options: ServiceOptions = ServiceOptions(),
         cancel_all: CancelAllFn | None = None,
+        cancel_market: CancelMarketFn | None = None,
         record_event: EventFn | None = None,
     ) -> None:
         self.limits = limits
@@ -75,6 +78,9 @@ class RiskService:
         self.now_ms = now_ms
         self._options = options
         self._cancel_all = cancel_all
+        self._cancel_market = cancel_market
+        self._silent_handled: dict[str, int] = {}
+        """Markets whose orders were cancelled for silence, by the report time they outlived."""
         self._record_event = record_event
         self._forced_for_halt_ms: int | None = None
         self._saved = store.Persisted(units.Money(0), rules.Halt())
@@ -127,6 +133,33 @@ class RiskService:
         self.metrics.lease_budget.labels(report.market_id).set(self.metrics.dollars(lease.budget))
         self._export()
         return lease
+
+    async def cancel_silent(self) -> list[str]:
+        """The dead-man's switch: a bot silent for longer than its lease (plus
+        :data:`RECOVERY_SLACK_MS`) can no longer be trusted to cancel; with venue access the
+        service cancels that market's resting orders, once per silence. Its lease has expired,
+        so it counts with its last reported exposure. Returns the markets acted on."""
+        if self._cancel_market is None:
+            return []
+        now = self.now_ms()
+        silent_after_ms = self.limits.lease_ttl_ms + RECOVERY_SLACK_MS
+        acted = []
+        for market_id, report in list(self.ledger.reports.items()):
+            ticker = self.tickers.get(market_id)
+            if ticker is None or now - report.ts_ms <= silent_after_ms:
+                continue
+            if self._silent_handled.get(market_id) == report.ts_ms:
+                continue
+            cancelled = await self._cancel_market(ticker)
+            self._silent_handled[market_id] = report.ts_ms
+            self.metrics.silent_bot_cancels.inc()
+            acted.append(market_id)
+            await self._event(
+                "SilentBotCancelled",
+                f"market {market_id} silent {(now - report.ts_ms) / 1000:.1f} s: "
+                f"{cancelled} resting orders of {ticker} cancelled",
+            )
+        return acted
 
     def recovering(self) -> bool:
         """Within a lease period of a restart: leases are reduce-only, drawdown not judged."""

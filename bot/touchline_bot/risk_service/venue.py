@@ -13,6 +13,9 @@ from touchline_bot.venues.kalshi import auth, client, errors
 
 log = logging.getLogger(__name__)
 
+BATCH_CANCEL_MAX = 20
+"""Orders per batch cancel (Kalshi's batch limit)."""
+
 
 @dataclass
 class VenueHooks:
@@ -23,6 +26,21 @@ class VenueHooks:
     async def cancel_all(self) -> None:
         """Cancel every resting order of the account."""
         await self.kalshi.trading.cancel_all()
+
+    async def cancel_market(self, ticker: str) -> int:
+        """Cancel every resting order of the account in ``ticker``; returns how many."""
+        ids: list[str] = []
+        cursor: str | None = None
+        while True:
+            page, cursor = await self.kalshi.portfolio.orders(
+                ticker=ticker, status="resting", cursor=cursor
+            )
+            ids += [order.order_id for order in page]
+            if not cursor:
+                break
+        for start in range(0, len(ids), BATCH_CANCEL_MAX):
+            await self.kalshi.trading.batch_cancel(ids[start : start + BATCH_CANCEL_MAX])
+        return len(ids)
 
     async def positions(self) -> dict[str, int]:
         """The venue's positions by ticker, in 1/100 contract."""
