@@ -20,6 +20,7 @@ the core's units.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from dataclasses import dataclass, field
 
 from touchline_bot.core import units
@@ -72,9 +73,13 @@ class Halt:
     since_ms: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Ledger:
-    """Everything the service knows, as one immutable value."""
+    """Everything the service knows. :func:`apply_report` updates it in place in O(1) amortised
+    time (plus O(log n) for the expiry heaps): the account's totals are kept as running sums and
+    leases and activity expire lazily from time-ordered heaps, so a report costs the same with
+    1,000 bots as with 3. Replacing a field (``dataclasses.replace``, as a halt or a reset does)
+    recomputes the sums once."""
 
     reports: dict[str, BotReport] = field(default_factory=dict)
     leases: dict[str, Lease] = field(default_factory=dict)
@@ -83,6 +88,77 @@ class Ledger:
     carried: dict[str, units.Money] = field(default_factory=dict)
     """Realized PnL a market's latest report does not include: what its bot's earlier sessions
     realized, and, after the service's restart, all it realized until it reports again."""
+    _exposure: int = field(init=False, default=0)
+    """The sum of every latest report's exposure."""
+    _pnl: int = field(init=False, default=0)
+    """The sum of every latest report's realized + unrealized PnL."""
+    _carried: int = field(init=False, default=0)
+    _excess: int = field(init=False, default=0)
+    """The sum of ``_over`` over the markets: what current leases allow beyond exposure."""
+    _over: dict[str, int] = field(init=False, default_factory=dict)
+    """Per market, ``max(0, lease - exposure)`` while its lease has not been seen to expire."""
+    _live: set[str] = field(init=False, default_factory=set)
+    """Markets whose lease has not been seen to expire."""
+    _lease_heap: list[tuple[int, str]] = field(init=False, default_factory=list)
+    _active: set[str] = field(init=False, default_factory=set)
+    _active_heap: list[tuple[int, str]] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._exposure = sum(r.exposure for r in self.reports.values())
+        self._pnl = sum(r.realized_pnl + r.unrealized_pnl for r in self.reports.values())
+        self._carried = sum(self.carried.values())
+        self._over = {m: self._excess_of(m, lease) for m, lease in self.leases.items()}
+        self._excess = sum(self._over.values())
+        self._live = set(self.leases)
+        self._lease_heap = [(lease.expires_at_ms, m) for m, lease in self.leases.items()]
+        heapq.heapify(self._lease_heap)
+        self._active = set(self.reports)
+        self._active_heap = [(r.ts_ms, m) for m, r in self.reports.items()]
+        heapq.heapify(self._active_heap)
+
+    def _excess_of(self, market_id: str, lease: Lease) -> int:
+        report = self.reports.get(market_id)
+        return max(0, lease.budget - (report.exposure if report else 0))
+
+    def _set_over(self, market_id: str, value: int) -> None:
+        self._excess += value - self._over.get(market_id, 0)
+        self._over[market_id] = value
+
+    def _expire(self, now_ms: int, limits: AccountLimits) -> None:
+        """Forget what time has ended: leases expired at ``now_ms`` and bots silent for longer
+        than ``active_after_ms`` (amortised: each heap entry is popped once)."""
+        while self._lease_heap and self._lease_heap[0][0] <= now_ms:
+            expires_at, market_id = heapq.heappop(self._lease_heap)
+            lease = self.leases.get(market_id)
+            if lease is not None and lease.expires_at_ms == expires_at:
+                self._set_over(market_id, 0)
+                self._live.discard(market_id)
+        quiet_before = now_ms - limits.active_after_ms
+        while self._active_heap and self._active_heap[0][0] < quiet_before:
+            ts_ms, market_id = heapq.heappop(self._active_heap)
+            report = self.reports.get(market_id)
+            if report is not None and report.ts_ms == ts_ms:
+                self._active.discard(market_id)
+
+    def _record(self, report: BotReport) -> None:
+        old = self.reports.get(report.market_id)
+        if old is not None:
+            self._exposure -= old.exposure
+            self._pnl -= old.realized_pnl + old.unrealized_pnl
+        self.reports[report.market_id] = report
+        self._exposure += report.exposure
+        self._pnl += report.realized_pnl + report.unrealized_pnl
+        self._active.add(report.market_id)
+        heapq.heappush(self._active_heap, (report.ts_ms, report.market_id))
+        if report.market_id in self._live:
+            lease = self.leases[report.market_id]
+            self._set_over(report.market_id, self._excess_of(report.market_id, lease))
+
+    def _grant(self, market_id: str, lease: Lease) -> None:
+        self.leases[market_id] = lease
+        self._live.add(market_id)
+        self._set_over(market_id, self._excess_of(market_id, lease))
+        heapq.heappush(self._lease_heap, (lease.expires_at_ms, market_id))
 
 
 def committed(ledger: Ledger, market_id: str, now_ms: int) -> units.Money:
@@ -98,13 +174,12 @@ def committed(ledger: Ledger, market_id: str, now_ms: int) -> units.Money:
 def account_pnl(ledger: Ledger) -> units.Money:
     """Realized plus unrealized PnL (marked at fair) over every bot's latest report, plus the
     realized PnL carried from earlier sessions and from before a restart."""
-    reported = sum(r.realized_pnl + r.unrealized_pnl for r in ledger.reports.values())
-    return units.Money(reported + sum(ledger.carried.values()))
+    return units.Money(ledger._pnl + ledger._carried)
 
 
 def account_exposure(ledger: Ledger) -> units.Money:
     """The sum of every bot's latest reported worst-case exposure."""
-    return units.Money(sum(r.exposure for r in ledger.reports.values()))
+    return units.Money(ledger._exposure)
 
 
 def drawdown(ledger: Ledger) -> units.Money:
@@ -112,52 +187,51 @@ def drawdown(ledger: Ledger) -> units.Money:
     return units.Money(max(0, ledger.high_water_mark - account_pnl(ledger)))
 
 
-def _active(ledger: Ledger, now_ms: int, limits: AccountLimits) -> list[str]:
-    return [m for m, r in ledger.reports.items() if now_ms - r.ts_ms <= limits.active_after_ms]
-
-
-def _fair_target(ledger: Ledger, market_id: str, now_ms: int, limits: AccountLimits) -> int:
-    active = _active(ledger, now_ms, limits)
-    headroom = max(0, limits.max_total_notional - account_exposure(ledger))
-    share = headroom // max(1, len(active))
-    return ledger.reports[market_id].exposure + share
+def set_carried(ledger: Ledger, market_id: str, amount: units.Money) -> None:
+    """Set the realized PnL carried for ``market_id`` (see :attr:`Ledger.carried`)."""
+    ledger._carried += amount - ledger.carried.get(market_id, 0)
+    ledger.carried[market_id] = amount
 
 
 def apply_report(
     ledger: Ledger, report: BotReport, limits: AccountLimits, *, recovering: bool = False
 ) -> tuple[Ledger, Lease]:
-    """Record a report, update the high-water mark and halt, and grant the bot its lease.
+    """Record a report, update the high-water mark and halt, and grant the bot its lease
+    (``ledger`` is updated in place and returned).
 
     ``recovering``: the service restarted less than a lease period ago, so leases granted
     before it may still be held and not every bot has reported: the lease is reduce-only (no
     budget) and drawdown is not judged from a partial sum of PnL."""
-    reports = {**ledger.reports, report.market_id: report}
-    ledger = dataclasses.replace(ledger, reports=reports)
-    if not recovering:
-        ledger = _update_drawdown(ledger, report.ts_ms, limits)
     now_ms = report.ts_ms
+    market_id = report.market_id
+    ledger._expire(now_ms, limits)
+    ledger._record(report)
+    if not recovering:
+        _update_drawdown(ledger, now_ms, limits)
     if ledger.halt.halted or recovering:
         lease = Lease(units.Money(0), now_ms + limits.lease_ttl_ms)
     else:
-        others = sum(committed(ledger, m, now_ms) for m in reports if m != report.market_id)
+        mine = report.exposure + ledger._over.get(market_id, 0)
+        others = ledger._exposure + ledger._excess - mine
         available = max(0, limits.max_total_notional - others)
-        target = _fair_target(ledger, report.market_id, now_ms, limits)
+        headroom = max(0, limits.max_total_notional - ledger._exposure)
+        share = headroom // max(1, len(ledger._active))
+        target = report.exposure + share
         lease = Lease(units.Money(min(target, available)), now_ms + limits.lease_ttl_ms)
-    leases = {**ledger.leases, report.market_id: lease}
-    return dataclasses.replace(ledger, leases=leases), lease
+    ledger._grant(market_id, lease)
+    return ledger, lease
 
 
-def _update_drawdown(ledger: Ledger, now_ms: int, limits: AccountLimits) -> Ledger:
+def _update_drawdown(ledger: Ledger, now_ms: int, limits: AccountLimits) -> None:
     pnl = account_pnl(ledger)
     hwm = units.Money(max(ledger.high_water_mark, pnl))
-    ledger = dataclasses.replace(ledger, high_water_mark=hwm)
+    ledger.high_water_mark = hwm
     if not ledger.halt.halted and hwm - pnl >= limits.max_drawdown:
         reason = (
             f"drawdown {units.format_money(hwm - pnl)} reached the limit "
             f"{units.format_money(limits.max_drawdown)}"
         )
-        ledger = dataclasses.replace(ledger, halt=Halt(True, reason, now_ms))
-    return ledger
+        ledger.halt = Halt(True, reason, now_ms)
 
 
 def set_halt(ledger: Ledger, *, reason: str, now_ms: int) -> Ledger:

@@ -125,16 +125,24 @@ class LoopOptions:
     crosscheck_every_secs: float = 30.0
 
 
+SILENT_SWEEP_SECS = 1.0
+"""How often the dead-man's switch looks for silent bots (it walks every market)."""
+
+
 async def _enforce_loop(svc: service.RiskService, every_secs: float) -> None:
+    loop = asyncio.get_running_loop()
+    swept = loop.time() - SILENT_SWEEP_SECS
     while True:
         try:
             await svc.enforce_halt()
         except Exception:
             log.exception("last-resort cancel-all failed; will retry")
-        try:
-            await svc.cancel_silent()
-        except Exception:
-            log.exception("cancelling a silent bot's orders failed; will retry")
+        if loop.time() - swept >= SILENT_SWEEP_SECS:
+            swept = loop.time()
+            try:
+                await svc.cancel_silent()
+            except Exception:
+                log.exception("cancelling a silent bot's orders failed; will retry")
         await asyncio.sleep(every_secs)
 
 

@@ -17,7 +17,6 @@ durably, across the bot's restarts: a bot reports what its own process realized 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -120,8 +119,7 @@ class RiskService:
         realized = self._realized_after(report)
         moved = realized != self._realized.get(report.market_id)
         self._realized[report.market_id] = realized
-        carried = {**self.ledger.carried, report.market_id: realized.carried}
-        self.ledger = dataclasses.replace(self.ledger, carried=carried)
+        rules.set_carried(self.ledger, report.market_id, realized.carried)
         self.ledger, lease = rules.apply_report(
             self.ledger, report, self.limits, recovering=self.recovering()
         )
