@@ -32,7 +32,7 @@ def _report(market_id: str, *, realized_dollars: int = 0, session: str = "") -> 
         realized_pnl=units.Money(realized_dollars * units.MONEY_SCALE),
         unrealized_pnl=units.Money(0),
     )
-    return {**wire.report_to_json(report, ticker="KX"), "session": session}
+    return {**wire.report_to_json(report, ticker=f"KX-{market_id.upper()}"), "session": session}
 
 
 @dataclass

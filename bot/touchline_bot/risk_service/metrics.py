@@ -79,6 +79,11 @@ class RiskMetrics:
             "Cross-checks that found a mismatch.",
             registry=registry,
         )
+        self.ticker_refusals = Counter(
+            "touchline_risk_ticker_refusals",
+            "Reports refused because their ticker is not their market's.",
+            registry=registry,
+        )
         self.silent_bot_cancels = Counter(
             "touchline_risk_silent_bot_cancels",
             "Markets whose orders the service cancelled because their bot stopped reporting.",

@@ -45,6 +45,8 @@ async def _auth_errors(
         return web.json_response({"error": str(exc)}, status=exc.status)
     except wire.WireError as exc:
         return web.json_response({"error": str(exc)}, status=400)
+    except service.TickerNotYoursError as exc:
+        return web.json_response({"error": str(exc)}, status=403)
     except service.StateNotDurableError:
         # Fail closed: nothing that depends on unsaved state is answered (docs/risk-service.md).
         return web.json_response({"error": "risk state not durable"}, status=503)

@@ -32,6 +32,11 @@ class StateNotDurableError(Exception):
     """The durable state could not be saved: nothing that depends on it may be answered."""
 
 
+class TickerNotYoursError(Exception):
+    """A report names a ticker that is not its market's (HTTP 403): each market's ticker is
+    pinned by its first report, and no two markets share one."""
+
+
 CancelAllFn = Callable[[], Awaitable[None]]
 """Cancels every order of the account at the venue (Kalshi's cancel-all endpoint)."""
 CancelMarketFn = Callable[[str], Awaitable[int]]
@@ -85,6 +90,8 @@ class RiskService:
         self._saved = store.Persisted(units.Money(0), rules.Halt())
         self._unsaved = False
         self._realized: dict[str, store.Realized] = {}
+        self._owners: dict[str, str] = {}
+        """Each pinned ticker's market."""
         self._recover_until_ms = 0
         metrics.account_limit.set(metrics.dollars(limits.max_total_notional))
         metrics.max_drawdown.set(metrics.dollars(limits.max_drawdown))
@@ -94,6 +101,8 @@ class RiskService:
         saved = await self._store.load()
         if saved is not None:
             self._realized = dict(saved.realized)
+            self.tickers = dict(saved.tickers)
+            self._owners = {ticker: market for market, ticker in saved.tickers.items()}
             self.ledger = rules.Ledger(
                 high_water_mark=saved.high_water_mark,
                 halt=saved.halt,
@@ -115,6 +124,7 @@ class RiskService:
 
     async def report(self, report: rules.BotReport, ticker: str) -> rules.Lease:
         """Record a bot's report and grant its lease."""
+        pinned = self._pin(report.market_id, ticker)
         before = (self.ledger.high_water_mark, self.ledger.halt)
         realized = self._realized_after(report)
         moved = realized != self._realized.get(report.market_id)
@@ -123,9 +133,8 @@ class RiskService:
         self.ledger, lease = rules.apply_report(
             self.ledger, report, self.limits, recovering=self.recovering()
         )
-        if ticker:
-            self.tickers[report.market_id] = ticker
-        if (self.ledger.high_water_mark, self.ledger.halt) != before or moved or self._unsaved:
+        changed = (self.ledger.high_water_mark, self.ledger.halt) != before
+        if changed or moved or pinned or self._unsaved:
             await self._persist()
         self.metrics.leases_granted.inc()
         self.metrics.lease_budget.labels(report.market_id).set(self.metrics.dollars(lease.budget))
@@ -158,6 +167,25 @@ class RiskService:
                 f"{cancelled} resting orders of {ticker} cancelled",
             )
         return acted
+
+    def _pin(self, market_id: str, ticker: str) -> bool:
+        """Check ``ticker`` against the market's pinned one, pinning it on first sight; True
+        when a new pin must be saved. An empty ticker (a bot that sends none) is not checked."""
+        if not ticker:
+            return False
+        pinned = self.tickers.get(market_id)
+        owner = self._owners.get(ticker)
+        if (pinned is not None and pinned != ticker) or (owner is not None and owner != market_id):
+            self.metrics.ticker_refusals.inc()
+            log.warning(
+                "report refused: ticker is not the market's",
+                extra={"market": market_id, "ticker": ticker[:64], "pinned": pinned},
+            )
+            raise TickerNotYoursError(f"ticker {ticker[:64]!r} is not market {market_id!r}'s")
+        if pinned is not None:
+            return False
+        self.tickers[market_id], self._owners[ticker] = ticker, market_id
+        return True
 
     def recovering(self) -> bool:
         """Within a lease period of a restart: leases are reduce-only, drawdown not judged."""
@@ -238,7 +266,9 @@ class RiskService:
             self.metrics.report_age.labels(market_id).set((now - report.ts_ms) / 1000)
 
     async def _persist(self) -> None:
-        state = store.Persisted(self.ledger.high_water_mark, self.ledger.halt, dict(self._realized))
+        state = store.Persisted(
+            self.ledger.high_water_mark, self.ledger.halt, dict(self._realized), dict(self.tickers)
+        )
         try:
             await self._store.save(state)
         except Exception as exc:

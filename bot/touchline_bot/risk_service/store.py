@@ -40,6 +40,8 @@ class Persisted:
     halt: rules.Halt
     realized: dict[str, Realized] = field(default_factory=dict)
     """Each market's realized PnL (the cluster's RiskPolicy store does not keep it yet)."""
+    tickers: dict[str, str] = field(default_factory=dict)
+    """Each market's Kalshi ticker, as its bot first reported it (pinned)."""
 
 
 class StateMissingError(Exception):
@@ -92,6 +94,7 @@ class FileStore:
                 )
                 for market, entry in data.get("realized", {}).items()
             },
+            tickers={str(m): str(t) for m, t in data.get("tickers", {}).items()},
         )
 
     async def save(self, state: Persisted) -> None:
@@ -111,6 +114,7 @@ class FileStore:
                 }
                 for market, entry in sorted(state.realized.items())
             },
+            "tickers": dict(sorted(state.tickers.items())),
         }
         self._path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._path.with_suffix(".tmp")
