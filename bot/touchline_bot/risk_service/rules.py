@@ -193,6 +193,26 @@ def set_carried(ledger: Ledger, market_id: str, amount: units.Money) -> None:
     ledger.carried[market_id] = amount
 
 
+def forget(ledger: Ledger, market_id: str) -> bool:
+    """Drop a market's entry once it holds nothing at risk — no exposure, no unrealized PnL, no
+    resting order — keeping what it realized among the carried PnL (the account's PnL does not
+    move). Returns False, changing nothing, while it still holds something."""
+    report = ledger.reports.get(market_id)
+    if report is None or report.exposure or report.unrealized_pnl or report.resting_orders:
+        return False
+    set_carried(
+        ledger, market_id, units.Money(ledger.carried.get(market_id, 0) + report.realized_pnl)
+    )
+    del ledger.reports[market_id]
+    ledger._pnl -= report.realized_pnl
+    ledger._set_over(market_id, 0)
+    ledger._over.pop(market_id, None)
+    ledger._live.discard(market_id)
+    ledger._active.discard(market_id)
+    ledger.leases.pop(market_id, None)
+    return True
+
+
 def apply_report(
     ledger: Ledger, report: BotReport, limits: AccountLimits, *, recovering: bool = False
 ) -> tuple[Ledger, Lease]:

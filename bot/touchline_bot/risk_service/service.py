@@ -43,6 +43,9 @@ CancelMarketFn = Callable[[str], Awaitable[int]]
 """Cancels every resting order of the account in one ticker; returns how many."""
 PositionsFn = Callable[[], Awaitable[dict[str, int]]]
 """The venue's own positions by ticker, in 1/100 contract."""
+FORGET_AFTER_MS = 600_000
+"""A market silent this long that holds nothing at risk leaves the ledger (its realized PnL is
+carried): entries do not pile up over a season of markets."""
 RECOVERY_SLACK_MS = 1_000
 """Beyond the lease period after a restart: a bot's lease runs from when it got the answer."""
 EventFn = Callable[[str, str], Awaitable[None]]
@@ -145,17 +148,20 @@ class RiskService:
         """The dead-man's switch: a bot silent for longer than its lease (plus
         :data:`RECOVERY_SLACK_MS`) can no longer be trusted to cancel; with venue access the
         service cancels that market's resting orders, once per silence. Its lease has expired,
-        so it counts with its last reported exposure. Returns the markets acted on."""
-        if self._cancel_market is None:
-            return []
+        so it counts with its last reported exposure. A market silent for
+        :data:`FORGET_AFTER_MS` that holds nothing at risk leaves the ledger (``rules.forget``).
+        Returns the markets whose orders were cancelled."""
         now = self.now_ms()
         silent_after_ms = self.limits.lease_ttl_ms + RECOVERY_SLACK_MS
         acted = []
         for market_id, report in list(self.ledger.reports.items()):
+            if now - report.ts_ms > FORGET_AFTER_MS and rules.forget(self.ledger, market_id):
+                self._silent_handled.pop(market_id, None)
+                continue
             ticker = self.tickers.get(market_id)
             if ticker is None or now - report.ts_ms <= silent_after_ms:
                 continue
-            if self._silent_handled.get(market_id) == report.ts_ms:
+            if self._cancel_market is None or self._silent_handled.get(market_id) == report.ts_ms:
                 continue
             cancelled = await self._cancel_market(ticker)
             self._silent_handled[market_id] = report.ts_ms

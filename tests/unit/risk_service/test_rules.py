@@ -93,3 +93,16 @@ def test_carried_realized_pnl_counts_in_the_account() -> None:
     ledger, _ = rules.apply_report(ledger, _report("a", 0, 0, pnl=-25), LIMITS)
     assert rules.account_pnl(ledger) == -55
     assert ledger.halt.halted
+
+
+def test_a_flat_market_is_forgotten_keeping_its_realized_pnl_and_a_held_one_is_not() -> None:
+    ledger, _ = rules.apply_report(rules.Ledger(), _report("flat", 0, 0, pnl=-7), LIMITS)
+    ledger, _ = rules.apply_report(ledger, _report("held", 1, 30), LIMITS)
+    assert rules.forget(ledger, "flat")
+    assert not rules.forget(ledger, "held")
+    assert set(ledger.reports) == {"held"}
+    assert rules.account_pnl(ledger) == -7
+    assert rules.account_exposure(ledger) == 30
+    _, lease = rules.apply_report(ledger, _report("new", 2, 0), LIMITS)
+    # flat's $100 lease no longer counts: 70 is free, shared by the two active bots
+    assert lease.budget == 35
