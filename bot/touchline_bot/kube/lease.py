@@ -47,7 +47,6 @@ def _ms(moment: dt.datetime | None) -> int:
     return (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(milliseconds=1)
 
 
-
 class LeaseLostError(Exception):
     """Another holder has the Lease, or it could not be renewed before it expired."""
 
