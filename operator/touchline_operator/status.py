@@ -36,14 +36,16 @@ def bot_report(st: Obj) -> conditions.BotReport | None:
     )
 
 
-# A bot stopped before its match ends (SIGTERM for a rollout, a deletion) also ends in DONE;
-# only DONE at the end of the match (or with no phase reported) means the match is over.
+# A bot stopped before its match ends (SIGTERM for a rollout, a deletion) reports STOPPED; bots
+# of earlier releases reported DONE then, so only DONE at the end of the match (or with no phase
+# reported) means the match is over.
 _BEFORE_THE_END = frozenset({"PREMATCH", "INPLAY"})
 
 
 def bot_done(st: Obj) -> bool:
     """The bot reported that its match is over: DONE in its last phase. A DONE reported before
-    kick-off or in play is a bot that was stopped (a rollout's restart): not the end."""
+    kick-off or in play is a bot of an earlier release that was stopped (a rollout's restart):
+    not the end."""
     bot = bot_section(st)
     return bot.get("state") == DONE and bot.get("phase") not in _BEFORE_THE_END
 
