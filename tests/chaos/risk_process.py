@@ -18,6 +18,22 @@ SECRET = "chaos-secret-0123456789"
 POLL_SECS = 0.05
 
 
+def flat_report(market_id: str, ticker: str) -> dict[str, object]:
+    """A report body of a market holding nothing: no position, no exposure, no PnL."""
+    from touchline_bot.core import units
+    from touchline_bot.risk_service import rules, wire
+
+    report = rules.BotReport(
+        market_id=market_id,
+        ts_ms=0,
+        position_qty=0,
+        exposure=units.Money(0),
+        realized_pnl=units.Money(0),
+        unrealized_pnl=units.Money(0),
+    )
+    return wire.report_to_json(report, ticker=ticker)
+
+
 @dataclass
 class RiskProcess:
     """One running risk service and the file its output goes to."""

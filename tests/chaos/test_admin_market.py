@@ -11,23 +11,11 @@ from pathlib import Path
 import httpx
 
 from tests.chaos import risk_process
-from touchline_bot.core import units
-from touchline_bot.risk_service import auth, rules, wire
+from touchline_bot.risk_service import auth, wire
 
 START_SECS = 30.0
 TOKENS = auth.SharedSecretAuth(risk_process.SECRET)
-
-
-def _report(market_id: str) -> dict[str, object]:
-    report = rules.BotReport(
-        market_id=market_id,
-        ts_ms=0,
-        position_qty=0,
-        exposure=units.Money(0),
-        realized_pnl=units.Money(0),
-        unrealized_pnl=units.Money(0),
-    )
-    return wire.report_to_json(report, ticker="KX")
+ADMIN_REPORT = risk_process.flat_report("admin", "KX")
 
 
 def _client(url: str, token: str) -> httpx.AsyncClient:
@@ -43,15 +31,15 @@ async def test_the_bot_of_a_market_called_admin_cannot_halt_or_reset_the_fleet(
     async with risk_process.running(tmp_path, *args, name="admin-market") as risk:
         url = await risk.wait_url(START_SECS)
         async with _client(url, TOKENS.token_for("admin")) as market_admin:
-            reported = await market_admin.post("/v1/reports", json=_report("admin"))
+            reported = await market_admin.post("/v1/reports", json=ADMIN_REPORT)
             halt = await market_admin.post("/v1/halt", json={"reason": "from a market"})
             reset = await market_admin.post("/v1/reset", json={})
-            after = await market_admin.post("/v1/reports", json=_report("admin"))
+            after = await market_admin.post("/v1/reports", json=ADMIN_REPORT)
         assert reported.status_code == 200, reported.text
         assert (halt.status_code, reset.status_code) == (403, 403), (halt.text, reset.text)
         assert wire.reply_from_json(after.json())[2] is False  # the fleet is not halted
         async with _client(url, TOKENS.admin_token()) as admin:
-            as_market = await admin.post("/v1/reports", json=_report("admin"))
+            as_market = await admin.post("/v1/reports", json=ADMIN_REPORT)
             real_halt = await admin.post("/v1/halt", json={"reason": "the administrator"})
     assert as_market.status_code == 403  # nor does the administrator speak for a market
     assert real_halt.status_code == 200, real_halt.text

@@ -10,25 +10,16 @@ from pathlib import Path
 import httpx
 
 from tests.chaos import risk_process
-from touchline_bot.core import units
-from touchline_bot.risk_service import auth, rules, wire
+from touchline_bot.risk_service import auth
 
 START_SECS = 30.0
 TOKENS = auth.SharedSecretAuth(risk_process.SECRET)
 
 
 async def _report(url: str, market_id: str, ticker: str) -> int:
-    report = rules.BotReport(
-        market_id=market_id,
-        ts_ms=0,
-        position_qty=0,
-        exposure=units.Money(0),
-        realized_pnl=units.Money(0),
-        unrealized_pnl=units.Money(0),
-    )
     headers = {"Authorization": f"Bearer {TOKENS.token_for(market_id)}"}
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=5.0) as http:
-        answer = await http.post("/v1/reports", json=wire.report_to_json(report, ticker=ticker))
+        answer = await http.post("/v1/reports", json=risk_process.flat_report(market_id, ticker))
     return answer.status_code
 
 
