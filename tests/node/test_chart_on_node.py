@@ -256,7 +256,23 @@ def _install(node: node_harness.Node, ns: str, tmp_path: Path) -> float:
         lambda: _deployments_ready(node, ns, components),
         "operator, risk service and simulators Ready",
     )
+    _street(node)
     return time.monotonic() - started
+
+
+def _street(node: node_harness.Node) -> None:
+    """Other makers on each market of the simulated Kalshi, 9 cents around the Polymarket
+    simulator's fair price (0.50): the bots' quotes come inside them, and the Kalshi microprice,
+    which leaves our own orders out, is the other makers'."""
+
+    def rest() -> None:
+        for _, _, suffix in MARKETS:
+            body = {"ticker": f"{EVENT}-{suffix}", "fair_price_dollars": "0.50"}
+            url = f"http://{KALSHI_SIM_IP}:8090/_sim/street"
+            answer = httpx.post(url, json=body, timeout=5.0)
+            assert answer.status_code == 200, answer.text
+
+    node.spaces.call(rest)
 
 
 def _in_play_schedule() -> dict[str, str]:

@@ -55,9 +55,11 @@ class KalshiFeed:
     connected: bool = False
     seen_trades: recent.Recent = field(default_factory=recent.Recent)
     """Trade ids already applied (the most recent only: it must not grow without bound)."""
-    levels: int = 1
-    """Levels per side in the view handed to the core: it reads the touch alone (microprice,
-    guards, the depth cap), so a change deeper in the book hands it the very same view."""
+    levels: int = 2
+    """Levels per side in the view handed to the core: the touch and the level behind it. The
+    core leaves our own orders out of the microprice, so when our quote is the whole best level
+    the level behind it is the other makers' touch; a change deeper still hands the core the
+    very same view."""
     on_reconnect: Callable[[], None] | None = None
     """Called when the stream is back after a drop (fills may have been missed)."""
     dropped: bool = False

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from touchline_bot.core import units
-from touchline_bot.sim.kalshi import errors, exchange, model
+from touchline_bot.sim.kalshi import exchange, makers
 from touchline_bot.sim.scenario import KalshiBook
 
-USER = "sim-street-makers"
+USER = makers.USER
 
 
 @dataclass
@@ -25,35 +25,16 @@ class Street:
 
     def __post_init__(self) -> None:
         if USER not in self.ex.accounts:
-            self.ex.add_account(USER, units.money_from_dollars("1000000000"))
+            self.ex.add_account(USER, makers.BALANCE)
 
     def refresh(self, fair: units.Price, now_ms: int) -> None:
         """Re-quote around ``fair`` when it moved by a cent or more."""
         if self.last_fair is not None and abs(fair - self.last_fair) < units.ONE_CENT:
             return
         self.last_fair = fair
-        for order_id in self.orders:
-            order = self.ex.orders.get(order_id)
-            if order is not None and order.is_resting:
-                self.ex.cancel_resting(order, "street_requote", now_ms)
-        self.orders = []
-        market = self.ex.markets.get(self.ticker)
-        if market is None or market.status is not model.MarketStatus.ACTIVE:
-            return
-        half = units.price_from_fraction(self.book.half_spread)
-        depth = units.parse_count(str(self.book.depth_contracts))
-        for level in range(self.book.levels):
-            offset = half + level * units.ONE_CENT
-            for side, price in ((model.BID, market.grid.snap_down(fair - offset)),
-                                (model.ASK, market.grid.snap_up(fair + offset))):  # fmt: skip
-                self._place(side, units.Price(price), units.Qty(depth), now_ms)
-
-    def _place(self, side: str, price: units.Price, qty: units.Qty, now_ms: int) -> None:
-        request = exchange.OrderRequest(
-            self.ticker, side, price, qty, model.GTC, model.STP_TAKER, post_only=True
+        ladder = makers.Ladder(
+            units.price_from_fraction(self.book.half_spread),
+            units.parse_count(str(self.book.depth_contracts)),
+            self.book.levels,
         )
-        try:
-            order = self.ex.create(USER, request, now_ms)
-        except errors.RejectedError:
-            return
-        self.orders.append(order.order_id)
+        self.orders = makers.requote(self.ex, self.ticker, ladder, fair, now_ms, self.orders)

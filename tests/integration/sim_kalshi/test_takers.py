@@ -9,7 +9,7 @@ import aiohttp
 
 from tests.integration.sim_kalshi.support import ARS, ManualClock, Signer
 from touchline_bot.core import units
-from touchline_bot.sim.kalshi import exchange, model, server, takers
+from touchline_bot.sim.kalshi import exchange, makers, model, server, takers
 
 
 async def test_takers_started_in_process_trade_against_resting_quotes(
@@ -81,3 +81,27 @@ async def test_takers_started_over_the_admin_api_follow_the_fair_price(
     # Informed takers buy only when fair (0.70) is above the ask (0.55) by more than a cent.
     assert (fill["type"], fill["msg"]["book_side"]) == ("fill", model.ASK)
     assert {f.book_side for f in sim.exchange.fills if f.is_taker} == {model.BID}
+
+
+async def test_other_makers_rested_over_the_admin_api_ladder_around_the_fair_price(
+    sim: server.RunningKalshiSim,
+) -> None:
+    body = {"ticker": ARS, "fair_price_dollars": "0.50", "depth_contracts": "25", "levels": 2}
+    async with aiohttp.ClientSession(base_url=sim.root_url) as admin:
+        assert (await admin.post("/_sim/street", json=body)).status == 200
+        moved = await admin.post("/_sim/street", json={**body, "fair_price_dollars": "0.60"})
+        refused = await admin.post("/_sim/street", json={**body, "half_spread_dollars": "0.7"})
+    assert (moved.status, await moved.json()) == (200, {"orders": 4})
+    assert refused.status == 400
+    resting = sorted(
+        (o.book_side, units.format_dollars(o.price), o.remaining)
+        for o in sim.exchange.orders.values()
+        if o.user_id == makers.USER and o.is_resting
+    )
+    # The second ladder replaced the first: 0.09 and 0.10 from the new fair, on each side.
+    assert resting == [
+        (model.ASK, "0.6900", units.parse_count("25")),
+        (model.ASK, "0.7000", units.parse_count("25")),
+        (model.BID, "0.5000", units.parse_count("25")),
+        (model.BID, "0.5100", units.parse_count("25")),
+    ]

@@ -1,5 +1,6 @@
 """The test-control API under ``/_sim``: seed series, markets and keys, drive the lifecycle,
-arm faults, force a position mismatch, run takers and read the full state.
+arm faults, force a position mismatch, run takers, rest other makers' orders and read the full
+state.
 
 These routes are not part of Kalshi's API; they exist so that scenarios running the simulator
 as a separate process can do what in-process tests do through ``RunningKalshiSim``.
@@ -13,7 +14,17 @@ from typing import Any
 from aiohttp import web
 
 from touchline_bot.core import units
-from touchline_bot.sim.kalshi import errors, httpkit, lifecycle, model, seed, state, takers, wire
+from touchline_bot.sim.kalshi import (
+    errors,
+    httpkit,
+    lifecycle,
+    makers,
+    model,
+    seed,
+    state,
+    takers,
+    wire,
+)
 
 routes = web.RouteTableDef()
 
@@ -159,6 +170,38 @@ async def stop_takers(request: web.Request) -> web.Response:
     st.taker_flows.pop(request.match_info["ticker"], None)
     st.taker_fair.pop(request.match_info["ticker"], None)
     return _ok(st)
+
+
+def _ladder(body: dict[str, Any]) -> makers.Ladder:
+    ladder = makers.Ladder(
+        units.parse_dollars(str(body.get("half_spread_dollars", "0.09"))),
+        units.parse_count(str(body.get("depth_contracts", "40"))),
+        int(body.get("levels", 3)),
+    )
+    if not 0 < ladder.half_spread < units.ONE_DOLLAR // 2 or ladder.depth <= 0:
+        raise ValueError("half_spread_dollars must be in (0, 0.5) and depth_contracts > 0")
+    if not 1 <= ladder.levels <= 10:
+        raise ValueError("levels must be 1 to 10")
+    return ladder
+
+
+@routes.post("/_sim/street")
+async def rest_street(request: web.Request) -> web.Response:
+    """``{ticker, fair_price_dollars, half_spread_dollars?, depth_contracts?, levels?}``: other
+    makers' post-only ladder around the fair price (defaults 0.09, 40, 3), replacing the one
+    placed before in that market."""
+    try:
+        st, body = await _call(request)
+        ticker = str(body["ticker"])
+        st.exchange.market(ticker)
+        ladder = _ladder(body)
+        fair = units.parse_dollars(str(body["fair_price_dollars"]))
+        previous = st.street_orders.get(ticker, [])
+        placed = makers.requote(st.exchange, ticker, ladder, fair, st.now_ms(), previous)
+        st.street_orders[ticker] = placed
+    except (errors.RejectedError, units.UnitsError, KeyError, ValueError, TypeError) as exc:
+        return _refused(exc)
+    return _ok(st, {"orders": len(placed)})
 
 
 @routes.get("/_sim/state")

@@ -38,6 +38,8 @@ class SimState:
     taker_flows: dict[str, takers.TakerFlow] = dataclasses.field(default_factory=dict)
     taker_fair: dict[str, dict[str, units.Price]] = dataclasses.field(default_factory=dict)
     """Fair prices of flows started over the admin API (moved by ``/_sim/takers/{t}/fair``)."""
+    street_orders: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    """The other makers' resting orders placed over the admin API, by ticker."""
 
     def register_key(
         self, key_id: str, public_key_pem: bytes, balance: units.Money = DEFAULT_BALANCE
