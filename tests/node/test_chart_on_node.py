@@ -35,6 +35,7 @@ from tests.node import prometheus
 from touchline_bot.config import settlement
 from touchline_bot.core import units
 from touchline_bot.engine import clock as engine_clock
+from touchline_bot.sim.polymarket import cli as poly_cli
 from touchline_bot.sim.polymarket import gamma
 from touchline_bot.sim.polymarket import state as poly_state
 
@@ -262,12 +263,13 @@ def _install(node: node_harness.Node, ns: str, tmp_path: Path) -> float:
 
 def _street(node: node_harness.Node) -> None:
     """Other makers on each market of the simulated Kalshi, 9 cents around the Polymarket
-    simulator's fair price (0.50): the bots' quotes come inside them, and the Kalshi microprice,
-    which leaves our own orders out, is the other makers'."""
+    simulator's fair price of its outcome: the bots' quotes come inside them, and the Kalshi
+    microprice, which leaves our own orders out, is the other makers'."""
 
     def rest() -> None:
-        for _, _, suffix in MARKETS:
-            body = {"ticker": f"{EVENT}-{suffix}", "fair_price_dollars": "0.50"}
+        for _, outcome, suffix in MARKETS:
+            fair = poly_cli.DEFAULT_FAIRS[outcome]
+            body = {"ticker": f"{EVENT}-{suffix}", "fair_price_dollars": fair}
             url = f"http://{KALSHI_SIM_IP}:8090/_sim/street"
             answer = httpx.post(url, json=body, timeout=5.0)
             assert answer.status_code == 200, answer.text

@@ -31,9 +31,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--gamma-version", choices=("v1", "v2"), default="v1")
 
 
+DEFAULT_FAIRS = {"home": "0.45", "draw": "0.28", "away": "0.27"}
+"""Each outcome's starting probability without a scenario."""
+
+
 def _starting_fairs(scn: scenario_model.Scenario | None) -> dict[str, units.Price]:
-    defaults = {"home": "0.45", "draw": "0.28", "away": "0.27"}
-    starts = {k: str(v.start) for k, v in scn.outcomes.items()} if scn else defaults
+    starts = {k: str(v.start) for k, v in scn.outcomes.items()} if scn else DEFAULT_FAIRS
     return {name: units.parse_probability(starts.get(name, "0.33")) for name in gamma.OUTCOMES}
 
 
