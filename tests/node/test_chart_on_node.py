@@ -128,6 +128,14 @@ def _eventually(node: node_harness.Node, namespace: str, ready: Any, what: str) 
             plane.kubectl(
                 "logs", "-n", namespace, "deploy/touchline-operator", "--tail=40", check=False
             ).stdout,
+            plane.kubectl(
+                "get", "events", "-n", namespace, "--sort-by=.lastTimestamp", check=False
+            ).stdout[-3000:],
+            json.dumps(
+                plane.get_json("configmap", "touchline-fleet", namespace=namespace)["metadata"].get(
+                    "annotations"
+                )
+            )[:2000],
         ]
         pods = plane.get_json("pods", namespace=namespace)["items"]
         seen += [json.dumps(p.get("status", {}).get("containerStatuses"))[:800] for p in pods]
