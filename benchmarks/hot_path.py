@@ -61,9 +61,10 @@ WARMUP_DELTAS = 5_000
 """Replayed untimed first: about two minutes of tape, past the bot's 5 s warmup."""
 ACK_LATENCY_MS = 40
 """How long after a decision (tape time) the venue answers every order action in flight."""
-BOOK_LEVELS = 1
-"""What the engine hands the core: the touch (``engine.kalshi_feed.KalshiFeed.levels``; a test
-checks they agree — importing the engine here would load aiohttp into the measured RSS)."""
+BOOK_LEVELS = 2
+"""What the engine hands the core: the touch and the level behind it
+(``engine.kalshi_feed.KalshiFeed.levels``; a test checks they agree — importing the engine here
+would load aiohttp into the measured RSS)."""
 ORDER_ACTIONS = (decisions.PlaceOrder, decisions.AmendOrder, decisions.DecreaseOrder,
                  decisions.CancelOrder)  # fmt: skip
 TARGETS = {"p99_us": 200.0, "msgs_per_sec": 30_000.0, "ratio_to_parse": 15.0, "rss_mb": 120.0}
