@@ -21,8 +21,10 @@ class HangingVenue(MemoryVenue):
     def __init__(self) -> None:
         super().__init__()
         self.listing_fails = False
+        self.placing = asyncio.Event()
 
     async def place(self, **_: object) -> gateway.Ack:
+        self.placing.set()
         await asyncio.Event().wait()
         raise AssertionError("never answered")
 
@@ -41,7 +43,7 @@ async def test_a_placement_never_answered_is_settled_as_gone_after_its_deadline(
         client_order_prefix="tl", deadline_ns=DEADLINE_NS,
     )  # fmt: skip
     ex.execute((decisions.PlaceOrder("tl-1", Side.BID, units.Price(4_000), units.Qty(100)),))
-    await asyncio.sleep(0)
+    await asyncio.wait_for(venue.placing.wait(), 5)  # the request is on its way to the venue
     assert not ex.unsettled()
     assert await ex.settle()  # nothing overdue yet: nothing asked
     clock[0] = DEADLINE_NS
